@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"stackfit/rules"
+)
+
+// Result is a stored evaluation: what a share link shows.
+type Result struct {
+	ID         string
+	CreatedAt  time.Time
+	Ruleset    string // the ruleset version that evaluated it
+	Answers    rules.Answers
+	Evaluation *rules.Evaluation
+}
+
+// idBytes is 128 bits from crypto/rand: a share link cannot be guessed.
+const idBytes = 16
+
+// newID is URL-safe base64 without padding: 22 characters.
+func newID() string {
+	b := make([]byte, idBytes)
+	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validID rejects anything that cannot be an id before it reaches SQL.
+func validID(id string) bool {
+	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(id)
+	return err == nil
+}
+
+// SaveResult stores answers and their evaluation under a new id. When it
+// returns without error the row is on disk (synchronous=FULL).
+func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (Result, error) {
+	a, err := json.Marshal(answers)
+	if err != nil {
+		return Result{}, fmt.Errorf("save result: %w", err)
+	}
+	e, err := json.Marshal(ev)
+	if err != nil {
+		return Result{}, fmt.Errorf("save result: %w", err)
+	}
+	res := Result{ID: newID(), CreatedAt: now(), Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	_, err = s.write.ExecContext(ctx,
+		`INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
+		res.ID, res.CreatedAt.Format(timeFormat), res.Ruleset, string(a), string(e))
+	if err != nil {
+		return Result{}, fmt.Errorf("save result: %w", err)
+	}
+	return res, nil
+}
+
+// Result returns the stored result with that id, or ErrNotFound.
+func (s *Store) Result(ctx context.Context, id string) (Result, error) {
+	if !validID(id) {
+		return Result{}, ErrNotFound
+	}
+	var (
+		created string
+		a, e    []byte
+		res     = Result{ID: id}
+	)
+	err := s.read.QueryRowContext(ctx,
+		`SELECT created_at, ruleset, answers, evaluation FROM results WHERE id = ?`, id).
+		Scan(&created, &res.Ruleset, &a, &e)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Result{}, ErrNotFound
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("read result %s: %w", id, err)
+	}
+	if res.CreatedAt, err = time.Parse(timeFormat, created); err != nil {
+		return Result{}, fmt.Errorf("read result %s: created_at: %w", id, err)
+	}
+	if err := json.Unmarshal(a, &res.Answers); err != nil {
+		return Result{}, fmt.Errorf("read result %s: answers: %w", id, err)
+	}
+	if err := json.Unmarshal(e, &res.Evaluation); err != nil {
+		return Result{}, fmt.Errorf("read result %s: evaluation: %w", id, err)
+	}
+	return res, nil
+}
