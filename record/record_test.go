@@ -1,0 +1,250 @@
+package record_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"stackfit/record"
+	"stackfit/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// answers builds an answer set from "question=option" pairs; "q=a,b" and any
+// answer to packages are multiple-choice.
+func answers(pairs ...string) rules.Answers {
+	a := rules.Answers{}
+	for _, p := range pairs {
+		q, v, _ := strings.Cut(p, "=")
+		if strings.Contains(v, ",") || q == "packages" {
+			a[q] = rules.Many(strings.Split(v, ",")...)
+		} else {
+			a[q] = rules.One(v)
+		}
+	}
+	return a
+}
+
+// decision evaluates the answers with the built-in ruleset, as the handlers do.
+func decision(t *testing.T, a rules.Answers) record.Decision {
+	t.Helper()
+	rs, err := rules.Builtin()
+	if err != nil {
+		t.Fatalf("built-in ruleset: %v", err)
+	}
+	ev, err := rs.Evaluate(a)
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	return record.Decision{
+		Date:       time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC),
+		Link:       "https://stackfit.example/r/abc123",
+		Ruleset:    rs,
+		Answers:    a,
+		Evaluation: ev,
+	}
+}
+
+type testCase struct {
+	name   string
+	golden string
+	want   rules.Side
+	status string
+	make   func(t *testing.T) record.Decision
+}
+
+var cases = []testCase{
+	{
+		name: "individual, Django", golden: "django", want: rules.Django, status: "accepted",
+		make: func(t *testing.T) record.Decision {
+			// A Python team on a tight deadline building an admin-heavy site,
+			// with two questions left open.
+			return decision(t, answers("python=strong", "javascript=some", "experience=django", "learning=days",
+				"admin=central", "api=no", "realtime=no", "frontend=pages", "data=some", "size=medium",
+				"users=thousands", "connections=few", "spikes=no", "auth=roles", "sensitive=not_sure",
+				"deadline=soon", "team_size=small", "budget=tight", "packages=cms", "shared_code=no",
+				"architecture=conventions", "services=one"))
+		},
+	},
+	{
+		name: "tie", golden: "tie", want: rules.Tie, status: "proposed",
+		make: func(t *testing.T) record.Decision {
+			// A Python team that needs a live dashboard for many connections.
+			d := decision(t, answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
+				"admin=some", "api=some", "realtime=core", "frontend=spa", "data=lots", "size=medium",
+				"users=thousands", "connections=thousands", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
+				"deadline=later", "team_size=medium", "budget=generous", "packages=realtime_libs", "shared_code=no",
+				"architecture=not_sure", "services=one"))
+			d.Title = "Backend for the\nlive dashboard"
+			return d
+		},
+	},
+	{
+		name: "workshop", golden: "workshop", want: rules.NodeJS, status: "accepted",
+		make: func(t *testing.T) record.Decision {
+			d := decision(t, answers("python=none", "javascript=strong", "experience=nodejs", "learning=weeks",
+				"admin=no", "api=some", "realtime=core", "frontend=spa", "data=little", "size=medium",
+				"users=millions", "connections=thousands", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
+				"deadline=months", "team_size=medium", "budget=generous", "packages=realtime_libs", "shared_code=yes",
+				"architecture=freedom", "services=several"))
+			d.Title = "Chat backend"
+			d.Context = "We are replacing the old PHP chat.\r\nIt must handle the evening peak.\r\n\r\n\r\nDecided at the March workshop."
+			d.Consulted = []string{"Ann \"the boss\": CTO", "Bob", "Chloé # ops"}
+			d.Discussion = []record.Point{
+				{Question: "python", Summary: "3 × Not at all, 2 × A little", Disagreement: 0.48},
+				{Question: "realtime", Summary: "4 × at the heart,\n1 × a few", Disagreement: 0.2},
+				{Question: "gone", Summary: "a question this ruleset no longer has", Disagreement: 1.5},
+			}
+			return d
+		},
+	},
+}
+
+func TestGolden(t *testing.T) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.make(t)
+			if d.Evaluation.Recommendation != tt.want {
+				t.Fatalf("the answers give %s, the case needs %s", d.Evaluation.Recommendation, tt.want)
+			}
+			got := record.Markdown(d)
+			path := filepath.Join("testdata", tt.golden+".golden.md")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./record -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Markdown differs from %s (run go test ./record -update and review the diff):\n%s", path, got)
+			}
+		})
+	}
+}
+
+// The sections of the MADR 4 template, in order.
+var headings = []string{
+	"## Context and Problem Statement",
+	"## Decision Drivers",
+	"## Considered Options",
+	"## Decision Outcome",
+	"### Consequences",
+	"## Pros and Cons of the Options",
+	"### Django",
+	"### Node.js",
+	"## More Information",
+}
+
+func TestStructure(t *testing.T) {
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.make(t)
+			md := string(record.Markdown(d))
+
+			at := 0
+			for _, h := range headings {
+				i := strings.Index(md[at:], "\n"+h+"\n")
+				if i < 0 {
+					t.Fatalf("no %q after byte %d", h, at)
+				}
+				at += i + 1
+			}
+
+			fm := frontMatter(t, md)
+			for _, l := range strings.Split(strings.TrimSpace(fm), "\n") {
+				if _, v, _ := strings.Cut(l, ": "); !strings.HasPrefix(v, `"`) && !strings.HasPrefix(l, "  - \"") && l != "consulted:" {
+					t.Errorf("front matter line %q is not a quoted value", l)
+				}
+			}
+			var meta struct {
+				Status    string   `yaml:"status"`
+				Date      string   `yaml:"date"`
+				Consulted []string `yaml:"consulted"`
+			}
+			if err := yaml.Unmarshal([]byte(fm), &meta); err != nil {
+				t.Fatalf("front matter is not YAML: %v\n%s", err, fm)
+			}
+			if meta.Status != tt.status || meta.Date != "2026-03-14" || !slices.Equal(meta.Consulted, d.Consulted) {
+				t.Errorf("front matter gives %+v, want status %q, date 2026-03-14, consulted %q", meta, tt.status, d.Consulted)
+			}
+			if strings.Contains(fm, "consulted") != (len(d.Consulted) > 0) {
+				t.Errorf("consulted should be there only with participants:\n%s", fm)
+			}
+
+			title := d.Title
+			if title == "" {
+				title = record.DefaultTitle
+			}
+			if want := "\n# " + strings.Join(strings.Fields(title), " ") + "\n"; !strings.Contains(md, want) {
+				t.Errorf("no title line %q", want)
+			}
+			if strings.Contains(md, "\r") || !strings.HasSuffix(md, "\n") || strings.HasSuffix(md, "\n\n") {
+				t.Errorf("a carriage return, or not exactly one newline at the end: %q", md[max(0, len(md)-40):])
+			}
+			for _, must := range []string{`"Django vs NodeJS"`, d.Link, d.Evaluation.Ruleset} {
+				if !strings.Contains(md, must) {
+					t.Errorf("no %q", must)
+				}
+			}
+			if strings.Contains(md, "### Discussion points") != (len(d.Discussion) > 0) {
+				t.Error("Discussion points should be there exactly when the workshop disagreed")
+			}
+			if strings.Contains(md, "### What would change this") != (len(d.Evaluation.Flips) > 0) {
+				t.Error("What would change this should be there exactly when there are flips")
+			}
+		})
+	}
+}
+
+func TestNameInOneValue(t *testing.T) {
+	tests := []struct{ name string }{
+		{`Ann "the boss": CTO`},
+		{"Bob\nstatus: rejected"},
+		{`C:\temp # not a comment`},
+		{"- [x]: {y}"},
+		{"\x00\xff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := decision(t, rules.Answers{})
+			d.Consulted = []string{tt.name, "Zoe"}
+			fm := frontMatter(t, string(record.Markdown(d)))
+			var meta map[string]any
+			if err := yaml.Unmarshal([]byte(fm), &meta); err != nil {
+				t.Fatalf("front matter is not YAML: %v\n%s", err, fm)
+			}
+			got, _ := meta["consulted"].([]any)
+			if len(got) != 2 || got[1] != "Zoe" || meta["status"] != "proposed" || len(meta) != 3 {
+				t.Errorf("front matter %q parsed as %#v", fm, meta)
+			}
+			if want := strings.ToValidUTF8(tt.name, "\uFFFD"); want == tt.name && got[0] != tt.name {
+				t.Errorf("name came back as %q", got[0])
+			}
+		})
+	}
+}
+
+// frontMatter is the YAML between the opening and closing "---".
+func frontMatter(t *testing.T, md string) string {
+	t.Helper()
+	rest, ok := strings.CutPrefix(md, "---\n")
+	if !ok {
+		t.Fatalf("the record does not start with front matter: %q", md[:min(40, len(md))])
+	}
+	fm, _, ok := strings.Cut(rest, "\n---\n")
+	if !ok {
+		t.Fatal("the front matter does not end")
+	}
+	return fm + "\n"
+}
