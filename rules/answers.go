@@ -49,7 +49,7 @@ func (c *Choice) UnmarshalJSON(data []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
-		return errors.New("an answer is an option id or a list of option ids")
+		return errAnswerShape
 	}
 	*c = One(s)
 	return nil
@@ -125,6 +125,8 @@ func DecodeRequest(r io.Reader) (Answers, error) {
 	return answers, nil
 }
 
+var errAnswerShape = errors.New("an answer is an option id or a list of option ids")
+
 func describeJSONError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
@@ -143,6 +145,12 @@ func describeJSONError(err error) error {
 		return &AnswerError{Problem: "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + `: the body has only "answers"`}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &AnswerError{Problem: "malformed JSON: the body ends too early"}
+	case errors.Is(err, errAnswerShape):
+		return &AnswerError{Problem: "malformed answers: " + errAnswerShape.Error()}
+	case !strings.HasPrefix(err.Error(), "json: "):
+		// Not the JSON's fault but reading it (a body over the size limit, a
+		// dropped connection): the caller decides what that means.
+		return fmt.Errorf("read answers: %w", err)
 	}
 	return &AnswerError{Problem: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 }
