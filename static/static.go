@@ -1,0 +1,115 @@
+// Package static serves stackfit's CSS, JavaScript, vendored htmx and images
+// from the binary. Each file is served under a path that holds a hash of its
+// content, so it can be cached for a year and a new release is never stale,
+// and gzip-compressed once at start instead of on every request.
+package static
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+//go:embed css/*.css js/*.js vendor/*.js img/*
+var files embed.FS
+
+// Prefix is where assets are served.
+const Prefix = "/static/"
+
+type asset struct {
+	name     string
+	hash     string
+	body     []byte
+	gzipped  []byte // nil when compression does not pay
+	mimeType string
+}
+
+// Assets is the set of embedded files, indexed by name ("css/app.css") and by URL path.
+type Assets struct {
+	byName map[string]*asset
+	byPath map[string]*asset
+}
+
+// Load reads, hashes and compresses every embedded file.
+func Load() (*Assets, error) {
+	a := &Assets{byName: map[string]*asset{}, byPath: map[string]*asset{}}
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := files.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		as := &asset{name: p, hash: hex.EncodeToString(sum[:])[:10], body: body, mimeType: mime.TypeByExtension(path.Ext(p))}
+		if as.mimeType == "" {
+			as.mimeType = "application/octet-stream"
+		}
+		if strings.HasPrefix(as.mimeType, "text/") || strings.Contains(as.mimeType, "javascript") || strings.Contains(as.mimeType, "svg") {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(body)
+			zw.Close()
+			if buf.Len() < len(body) {
+				as.gzipped = buf.Bytes()
+			}
+		}
+		a.byName[p] = as
+		a.byPath[as.hash+"/"+p] = as
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load static assets: %w", err)
+	}
+	return a, nil
+}
+
+// URL is the cache-busting address of an asset, e.g. "/static/3fa2b1c9d0/css/app.css".
+// It panics on an unknown name: templates are checked at start, so this is a programming error.
+func (a *Assets) URL(name string) string {
+	as, ok := a.byName[name]
+	if !ok {
+		panic("static: no asset " + name)
+	}
+	return Prefix + as.hash + "/" + name
+}
+
+// ServeHTTP serves an asset by its hashed path (the part after Prefix).
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	as, ok := a.byPath[strings.TrimPrefix(r.URL.Path, Prefix)]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", as.mimeType)
+	// The path changes whenever the content does, so the content never does.
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	h.Set("Vary", "Accept-Encoding")
+	body := as.body
+	if as.gzipped != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = as.gzipped
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") && strings.TrimSpace(q) != "q=0" {
+			return true
+		}
+	}
+	return false
+}
