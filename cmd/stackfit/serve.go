@@ -2,28 +2,120 @@ package main
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
 
+	"stackfit/handlers"
 	"stackfit/rules"
+	"stackfit/store"
 )
 
 // serveConfig is the web server's configuration: flags, with environment
 // variables as their defaults.
 type serveConfig struct {
-	addr string
-	db   string
+	addr       string
+	db         string
+	baseURL    string
+	sessionKey string
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", orDefault(getenv("STACKFIT_ADDR"), "127.0.0.1:8080"), "listen on `host:port` (env STACKFIT_ADDR)")
 	fs.StringVar(&c.db, "db", orDefault(getenv("STACKFIT_DB"), "stackfit.db"), "SQLite database `file` (env STACKFIT_DB)")
+	fs.StringVar(&c.baseURL, "base-url", getenv("STACKFIT_BASE_URL"), "public `URL` used in share links (env STACKFIT_BASE_URL)")
+	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
 }
 
+// shutdownGrace is how long in-flight requests get to finish on SIGINT/SIGTERM.
+const shutdownGrace = 10 * time.Second
+
 func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "stackfit: the web app is not built yet; use the questionnaire, criteria and evaluate commands")
-	return exitUsage
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := c.serve(ctx, rs, stdout, log); err != nil {
+		log.Error("stackfit stopped", "err", err)
+		return exitBadInput
+	}
+	return exitOK
+}
+
+func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Writer, log *slog.Logger) error {
+	st, err := store.Open(ctx, c.db)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", c.db, err)
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+	keys, err := c.sessionKeys(ctx, st)
+	if err != nil {
+		return err
+	}
+	h, err := handlers.New(handlers.Config{Rules: rs, Store: st, Logger: log, BaseURL: c.baseURL, SessionKeys: keys})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "stackfit is ready on http://%s (ruleset %s, database %s)\n", ln.Addr(), rs.Version, c.db)
+
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// sessionKeys come from STACKFIT_SESSION_KEY when set (so several instances
+// share them), else from the database, where they are generated once: either
+// way a restart does not log anyone out.
+func (c *serveConfig) sessionKeys(ctx context.Context, st *store.Store) ([2][]byte, error) {
+	if c.sessionKey != "" {
+		if len(c.sessionKey) < 32 {
+			return [2][]byte{}, errors.New("STACKFIT_SESSION_KEY must be at least 32 characters")
+		}
+		hash, err := hkdf.Key(sha256.New, []byte(c.sessionKey), nil, "stackfit session hash key", 64)
+		if err != nil {
+			return [2][]byte{}, err
+		}
+		block, err := hkdf.Key(sha256.New, []byte(c.sessionKey), nil, "stackfit session block key", 32)
+		return [2][]byte{hash, block}, err
+	}
+	hash, block, err := st.SessionKeys(ctx)
+	if err != nil {
+		return [2][]byte{}, fmt.Errorf("session keys: %w", err)
+	}
+	return [2][]byte{hash, block}, nil
 }
 
 func orDefault(v, def string) string {

@@ -1,0 +1,82 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/rules"
+	"stackfit/store"
+)
+
+// Sentences a person can act on, by status. A 4xx error may carry its own.
+var friendly = map[int]string{
+	http.StatusNotFound:              "We could not find that page. If someone sent you a link, check that it was copied whole.",
+	http.StatusMethodNotAllowed:      "That address does not take this kind of request.",
+	http.StatusRequestEntityTooLarge: "That was more data than stackfit accepts (64 KiB).",
+	http.StatusInternalServerError:   "Something went wrong on our side. Your answers are kept; try again in a moment.",
+}
+
+type errorView struct {
+	Layout
+	Status  int
+	Message string
+}
+
+// handleError is the one place that decides what a failed request shows: a
+// JSON {"error": ...} for the API, a page in the site's style otherwise. The
+// cause of a server error is logged once and never shown.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := classify(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		if status >= 500 {
+			msg = "internal error"
+		}
+		_ = c.JSON(status, map[string]string{"error": msg})
+		return
+	}
+	if status >= 500 || msg == "" {
+		if f, ok := friendly[status]; ok {
+			msg = f
+		} else {
+			msg = http.StatusText(status)
+		}
+	}
+	v := errorView{Layout: s.layout(c, http.StatusText(status)), Status: status, Message: msg}
+	block := ""
+	if isFragment(c) {
+		block = "error-message"
+	}
+	if rerr := s.render(c, status, "error", block, v); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		_ = c.String(status, msg)
+	}
+}
+
+func classify(err error) (int, string) {
+	var he *echo.HTTPError
+	var ae *rules.AnswerError
+	switch {
+	case errors.As(err, &he):
+		msg, _ := he.Message.(string)
+		if he.Code == http.StatusNotFound || he.Code == http.StatusMethodNotAllowed || he.Code == http.StatusRequestEntityTooLarge {
+			if msg == http.StatusText(he.Code) || strings.EqualFold(msg, "not found") || msg == "Request Entity Too Large" || msg == "Method Not Allowed" {
+				msg = friendly[he.Code]
+			}
+		}
+		return he.Code, msg
+	case errors.As(err, &ae):
+		return http.StatusBadRequest, ae.Error()
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, friendly[http.StatusNotFound]
+	}
+	return http.StatusInternalServerError, ""
+}

@@ -1,0 +1,181 @@
+package handlers_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"stackfit/handlers"
+	"stackfit/rules"
+	"stackfit/store"
+)
+
+// testApp is a running stackfit on a real SQLite database in a temp dir.
+type testApp struct {
+	t      *testing.T
+	rules  *rules.Ruleset
+	dbPath string
+	store  *store.Store
+	srv    *httptest.Server
+}
+
+var testKeys = [2][]byte{[]byte(strings.Repeat("h", 64)), []byte(strings.Repeat("b", 32))}
+
+func newTestApp(t *testing.T) *testApp {
+	t.Helper()
+	return startApp(t, filepath.Join(t.TempDir(), "stackfit.db"))
+}
+
+func startApp(t *testing.T, dbPath string) *testApp {
+	t.Helper()
+	rs, err := rules.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := handlers.New(handlers.Config{
+		Rules: rs, Store: st, SessionKeys: testKeys,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &testApp{t: t, rules: rs, dbPath: dbPath, store: st, srv: httptest.NewServer(h)}
+	t.Cleanup(app.stop)
+	return app
+}
+
+func (a *testApp) stop() {
+	if a.srv != nil {
+		a.srv.Close()
+		a.store.Close()
+		a.srv = nil
+	}
+}
+
+// client is one browser: its own cookies, no redirects followed, so tests see each 303.
+type client struct {
+	t    *testing.T
+	app  *testApp
+	http *http.Client
+	csrf string
+	// header is sent with every request (e.g. HX-Request for htmx).
+	header http.Header
+}
+
+func (a *testApp) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: a.t, app: a, header: http.Header{}, http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (c *client) do(method, path string, body io.Reader, header http.Header) response {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.app.srv.URL+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	r := response{status: res.StatusCode, header: res.Header, body: string(b)}
+	if m := csrfMeta.FindStringSubmatch(r.body); m != nil {
+		c.csrf = m[1]
+	}
+	return r
+}
+
+var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
+
+func (c *client) get(path string) response { return c.do(http.MethodGet, path, nil, nil) }
+
+// post sends a form with the CSRF token this client was last given.
+func (c *client) post(path string, form url.Values) response {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if c.csrf == "" {
+		c.get("/")
+	}
+	form.Set("_csrf", c.csrf)
+	return c.do(http.MethodPost, path, strings.NewReader(form.Encode()), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+}
+
+func (c *client) postJSON(path, body string) response {
+	return c.do(http.MethodPost, path, strings.NewReader(body), http.Header{"Content-Type": {"application/json"}})
+}
+
+// answerStep posts one step with the first option of every question (or the given overrides).
+func (c *client) answerAll(overrides map[string][]string) {
+	c.t.Helper()
+	for _, sec := range c.app.rules.Sections {
+		form := url.Values{}
+		for _, q := range sec.Questions {
+			form[q.ID] = []string{q.Options[0].ID}
+			if v, ok := overrides[q.ID]; ok {
+				form[q.ID] = v
+			}
+		}
+		form.Set("nav", "next")
+		if r := c.post("/q/"+sec.ID, form); r.status != http.StatusSeeOther {
+			c.t.Fatalf("step %s: status %d\n%s", sec.ID, r.status, r.body)
+		}
+	}
+}
+
+// countResults reads the database file directly: the store has no count, and
+// the test must see what is really stored.
+func (a *testApp) countResults() int {
+	a.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+a.dbPath+"?mode=ro")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM results").Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("response does not contain %q", w)
+		}
+	}
+}

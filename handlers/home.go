@@ -1,0 +1,45 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+type homeView struct {
+	Layout
+	Questions int
+	Criteria  int
+	Resume    *progressView // where this browser left off, if it has started
+	Answered  int
+	Results   []string
+}
+
+func (s *Server) home(c echo.Context) error {
+	p := s.loadProgress(c)
+	v := homeView{
+		Layout:    s.layout(c, "Django or Node.js?"),
+		Questions: len(s.rules.Questions()),
+		Criteria:  len(s.rules.Criteria),
+		Answered:  len(p.Answers),
+		Results:   p.Results,
+	}
+	if len(p.Answers) > 0 {
+		i := s.sectionIndex(p.Step)
+		if i < 0 {
+			i = len(s.rules.Sections) // review
+		}
+		pv := s.stepProgress(i)
+		v.Resume = &pv
+	}
+	v.Social = &Social{Title: "stackfit: Django or Node.js?", Description: siteDescription, URL: s.absURL(c, "/")}
+	return s.render(c, http.StatusOK, "home", "", v)
+}
+
+func (s *Server) health(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "ruleset": s.rules.Version})
+}

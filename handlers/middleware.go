@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// bodyLimit bounds every request body; a full answer set is under 2 KiB.
+const bodyLimit = "64K"
+
+// contentSecurityPolicy allows only our own files: no inline script or style,
+// no eval (htmx is configured by its meta tag and needs neither).
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(tls bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("X-Content-Type-Options", "nosniff")
+			// Result links are capabilities: never send them to other sites.
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if tls {
+				h.Set("Strict-Transport-Security", "max-age=31536000")
+			}
+			return next(c)
+		}
+	}
+}
+
+// logRequests writes one line a request.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // render the error now, so the line below has the real status
+		}
+		req, res := c.Request(), c.Response()
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(req.Context(), level, "request",
+			slog.String("method", req.Method),
+			slog.String("path", req.URL.Path),
+			slog.Int("status", res.Status),
+			slog.Int64("bytes", res.Size),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("client", c.RealIP()),
+		)
+		return nil
+	}
+}
+
+// recoverPanics turns a panic into a 500 page; the stack goes to the log only.
+func (s *Server) recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		// Return the error instead: logRequests, outside, renders it and logs the line.
+		DisableErrorHandler: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return fmt.Errorf("panic: %w", err)
+		},
+	})
+}
+
+// csrf protects form posts with Echo's CSRF middleware: a browser that sends
+// Sec-Fetch-Site is checked by it, others need the token from the form
+// (field _csrf) or, for htmx requests, the X-CSRF-Token header.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "stackfit_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieMaxAge:   60 * 24 * 3600,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, msgCSRF).SetInternal(err)
+		},
+		// A browser saying cross-site is refused with our own message; a
+		// same-site one (another subdomain) must still show the token.
+		AllowSecFetchSiteFunc: func(c echo.Context) (bool, error) {
+			if c.Request().Header.Get(echo.HeaderSecFetchSite) == "cross-site" {
+				return false, echo.NewHTTPError(http.StatusForbidden, msgCSRF)
+			}
+			return false, nil
+		},
+	})
+}
+
+const msgCSRF = "This form has expired or did not come from stackfit. Go back, reload the page and try again."
+
+// requireJSON refuses API posts that are not JSON. Besides a clear error, this
+// is the API's CSRF defence: a cross-site form cannot send application/json.
+func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+			if err != nil || !strings.EqualFold(mt, echo.MIMEApplicationJSON) {
+				return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			}
+		}
+		return next(c)
+	}
+}

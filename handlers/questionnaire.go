@@ -1,0 +1,211 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/handlers/form"
+	"stackfit/rules"
+)
+
+// reviewStep is the step after the last section.
+const reviewStep = "review"
+
+type stepView struct {
+	Layout
+	Progress   progressView
+	Section    rules.Section
+	Questions  []questionView
+	Problems   []form.Problem
+	Action     string
+	LeanAction string
+	HasPrev    bool
+	Last       bool
+	Leaning    leaningView
+}
+
+type progressView struct {
+	Step, Steps int // Steps counts the sections; the review comes after them
+	Percent     int
+	Label       string
+	Links       []stepLink
+}
+
+type stepLink struct {
+	Title, URL string
+	Current    bool
+}
+
+type questionView struct {
+	*rules.Question
+	Choices []choiceView
+	Error   string
+}
+
+type choiceView struct {
+	ID, Label string
+	Checked   bool
+}
+
+// resume sends a person back to the step they were on.
+func (s *Server) resume(c echo.Context) error {
+	p := s.loadProgress(c)
+	step := p.Step
+	if step != reviewStep && s.sectionIndex(step) < 0 {
+		step = s.rules.Sections[0].ID
+	}
+	return c.Redirect(http.StatusSeeOther, "/q/"+step)
+}
+
+// reset forgets the answers (not the results made from them) and starts again.
+func (s *Server) reset(c echo.Context) error {
+	p := s.loadProgress(c)
+	p.Answers, p.Step = nil, ""
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/q/"+s.rules.Sections[0].ID)
+}
+
+func (s *Server) showStep(c echo.Context) error {
+	i := s.sectionIndex(c.Param("section"))
+	if i < 0 {
+		return echo.ErrNotFound
+	}
+	p := s.loadProgress(c)
+	p.Step = s.rules.Sections[i].ID
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return s.renderStep(c, http.StatusOK, i, p.Answers, nil)
+}
+
+// saveStep keeps the step's answers and moves on, or back. Moving on needs
+// every question answered; moving back never does.
+func (s *Server) saveStep(c echo.Context) error {
+	i := s.sectionIndex(c.Param("section"))
+	if i < 0 {
+		return echo.ErrNotFound
+	}
+	p, problems, err := s.mergeStep(c, i)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("nav") == "back" && i > 0 {
+		p.Step = s.rules.Sections[i-1].ID
+		if err := s.saveProgress(c, p); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/q/"+p.Step)
+	}
+	problems = append(problems, form.Missing(s.rules.Sections[i].Questions, p.Answers)...)
+	if len(problems) > 0 {
+		if err := s.saveProgress(c, p); err != nil {
+			return err
+		}
+		return s.renderStep(c, http.StatusUnprocessableEntity, i, p.Answers, problems)
+	}
+	p.Step = reviewStep
+	if i+1 < len(s.rules.Sections) {
+		p.Step = s.rules.Sections[i+1].ID
+	}
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/q/"+p.Step)
+}
+
+// lean keeps the step's answers as they change and returns the leaning panel.
+func (s *Server) lean(c echo.Context) error {
+	i := s.sectionIndex(c.Param("section"))
+	if i < 0 {
+		return echo.ErrNotFound
+	}
+	p, _, err := s.mergeStep(c, i)
+	if err != nil {
+		return err
+	}
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "step", "leaning-body", s.leaning(p.Answers))
+}
+
+// mergeStep replaces the stored answers to section i's questions with the
+// posted ones, so an unticked box or a cleared choice is forgotten too.
+func (s *Server) mergeStep(c echo.Context, i int) (progress, []form.Problem, error) {
+	values, err := c.FormParams()
+	if err != nil {
+		return progress{}, nil, echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.").SetInternal(err)
+	}
+	p := s.loadProgress(c)
+	if p.Answers == nil {
+		p.Answers = rules.Answers{}
+	}
+	questions := s.rules.Sections[i].Questions
+	for _, q := range questions {
+		delete(p.Answers, q.ID)
+	}
+	posted, problems := form.Answers(s.rules, questions, values)
+	for q, a := range posted {
+		p.Answers[q] = a
+	}
+	return p, problems, nil
+}
+
+func (s *Server) renderStep(c echo.Context, status, i int, answers rules.Answers, problems []form.Problem) error {
+	sec := s.rules.Sections[i]
+	v := stepView{
+		Layout:     s.layout(c, sec.Title),
+		Progress:   s.stepProgress(i),
+		Section:    sec,
+		Problems:   problems,
+		Action:     "/q/" + sec.ID,
+		LeanAction: "/q/" + sec.ID + "/lean",
+		HasPrev:    i > 0,
+		Last:       i == len(s.rules.Sections)-1,
+		Leaning:    s.leaning(answers),
+	}
+	errs := map[string]string{}
+	for _, pr := range problems {
+		errs[pr.Question] = pr.Message
+	}
+	for _, q := range sec.Questions {
+		qv := questionView{Question: q, Error: errs[q.ID]}
+		chosen := answers[q.ID]
+		for _, o := range q.Options {
+			qv.Choices = append(qv.Choices, choiceView{ID: o.ID, Label: o.Label, Checked: chosen.Has(o.ID)})
+		}
+		v.Questions = append(v.Questions, qv)
+	}
+	if len(problems) > 0 {
+		v.Title = "Check your answers: " + sec.Title
+	}
+	return s.page(c, status, "step", "wizard", v)
+}
+
+func (s *Server) stepProgress(current int) progressView {
+	n := len(s.rules.Sections)
+	pv := progressView{Step: current + 1, Steps: n}
+	if current >= n { // the review
+		pv.Step, pv.Percent, pv.Label = n, 100, "Review"
+	} else {
+		pv.Percent = 100 * current / n
+		pv.Label = "Step " + itoa(current+1) + " of " + itoa(n)
+	}
+	for j, sec := range s.rules.Sections {
+		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Current: j == current})
+	}
+	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Current: current >= n})
+	return pv
+}
+
+func (s *Server) sectionIndex(id string) int {
+	for i, sec := range s.rules.Sections {
+		if sec.ID == id {
+			return i
+		}
+	}
+	return -1
+}

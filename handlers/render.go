@@ -1,0 +1,55 @@
+package handlers
+
+import (
+	"bytes"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Layout is what every page's layout needs.
+type Layout struct {
+	Title       string
+	Description string
+	CSRF        string
+	Social      *Social // link previews, on pages people share
+}
+
+// Social is an Open Graph and Twitter card preview.
+type Social struct {
+	Title       string
+	Description string
+	URL         string
+}
+
+const siteDescription = "stackfit helps a team choose between Django and Node.js: a short questionnaire, a transparent recommendation, the document's reasons."
+
+func (s *Server) layout(c echo.Context, title string) Layout {
+	token, _ := c.Get("csrf").(string)
+	return Layout{Title: title, Description: siteDescription, CSRF: token}
+}
+
+// isFragment tells whether htmx asked for a part of a page. Only "partial"
+// requests get a fragment: a first load, a reload, a history restore or a
+// request without JavaScript gets the whole page.
+func isFragment(c echo.Context) bool {
+	h := c.Request().Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-Request-Type") == "partial"
+}
+
+// render executes a page, or one block of it for an htmx fragment, into a
+// buffer first, so that a template error becomes a clean 500.
+func (s *Server) render(c echo.Context, status int, page, block string, data any) error {
+	var buf bytes.Buffer
+	if err := s.views.Render(&buf, page, block, data); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page renders the whole page, or the named block for htmx.
+func (s *Server) page(c echo.Context, status int, page, block string, data any) error {
+	if !isFragment(c) {
+		block = ""
+	}
+	return s.render(c, status, page, block, data)
+}

@@ -1,0 +1,264 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/handlers/form"
+	"stackfit/rules"
+	"stackfit/store"
+)
+
+type resultView struct {
+	Layout
+	ID        string
+	ShareURL  string
+	Created   time.Time
+	Ev        *rules.Evaluation
+	Headline  string // "Django recommended"
+	Summary   string
+	Scores    scoreView
+	Primary   sideView // the recommended side (Django for a tie)
+	Secondary sideView
+	Flips     []flipView
+	Answers   []answerView
+	Owner     bool // this browser made the result: it may change the answers
+	WhatIf    *whatIfView
+	Changed   *changedView
+}
+
+type sideView struct {
+	Side    rules.Side
+	Title   string
+	Reasons []rules.Reason
+}
+
+type flipView struct {
+	Question       string
+	Answer         string
+	Recommendation rules.Side
+	URL            string
+}
+
+// whatIfView: the result shown is the stored one with some answers changed.
+type whatIfView struct {
+	Changes []answerView
+	Hidden  []hiddenField // every answer, to save this as a new result
+	BackURL string
+}
+
+type hiddenField struct{ Name, Value string }
+
+// changedView: the current ruleset would decide the stored answers differently.
+type changedView struct {
+	Recommendation rules.Side
+	Confidence     rules.Confidence
+	Invalid        bool // the questionnaire changed so much the answers no longer fit
+}
+
+func (s *Server) showResult(c echo.Context) error {
+	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	p := s.loadProgress(c)
+	v := s.resultView(c, res, res.Answers, res.Evaluation)
+	v.Owner = p.owns(res.ID)
+	if res.Ruleset != s.rules.Version {
+		v.Changed = &changedView{Invalid: true}
+		if now, err := s.rules.Evaluate(res.Answers); err == nil {
+			v.Changed = nil
+			if now.Recommendation != res.Evaluation.Recommendation {
+				v.Changed = &changedView{Recommendation: now.Recommendation, Confidence: now.Confidence}
+			}
+		}
+	}
+	return s.render(c, http.StatusOK, "result", "", v)
+}
+
+// whatIf shows the result with some answers changed (query: question=option,
+// repeated for a multiple choice). Nothing is stored until the person saves it.
+func (s *Server) whatIf(c echo.Context) error {
+	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	changes, problems := form.Answers(s.rules, s.rules.Questions(), c.QueryParams())
+	if len(problems) > 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "This link changes an answer to something the questionnaire does not offer.")
+	}
+	if len(changes) == 0 {
+		return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
+	}
+	answers := rules.Answers{}
+	for q, a := range res.Answers {
+		answers[q] = a
+	}
+	for q, a := range changes {
+		answers[q] = a
+	}
+	ev, err := s.rules.Evaluate(answers)
+	if err != nil {
+		return err
+	}
+	v := s.resultView(c, res, answers, ev)
+	v.Title = "What if: " + v.Headline
+	v.Social = nil
+	wi := &whatIfView{BackURL: "/r/" + res.ID}
+	for _, q := range s.rules.Questions() {
+		if a, ok := changes[q.ID]; ok {
+			wi.Changes = append(wi.Changes, s.answerView(q, a, ""))
+		}
+		for _, o := range answers[q.ID].Options {
+			wi.Hidden = append(wi.Hidden, hiddenField{Name: q.ID, Value: o})
+		}
+	}
+	v.WhatIf = wi
+	// Flips from here build on the changes already made.
+	v.Flips = s.flipViews(res.ID, changes, ev)
+	return s.render(c, http.StatusOK, "result", "", v)
+}
+
+// createResult stores a complete answer set posted as a form (a what-if saved).
+func (s *Server) createResult(c echo.Context) error {
+	values, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.").SetInternal(err)
+	}
+	answers, problems := form.Answers(s.rules, s.rules.Questions(), values)
+	if len(problems) > 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
+	}
+	id, err := s.saveResult(c, answers)
+	if err != nil {
+		return err
+	}
+	p := s.loadProgress(c)
+	p.Answers, p.Step = answers, reviewStep
+	p.addResult(id)
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/r/"+id)
+}
+
+// startFromResult copies a result's answers into this browser's questionnaire
+// and opens the review, or the step of the question named in the form field q.
+func (s *Server) startFromResult(c echo.Context) error {
+	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	p := s.loadProgress(c)
+	p.Answers, p.Step = res.Answers, reviewStep
+	target := "/q/" + reviewStep
+	if q := c.FormValue("q"); q != "" {
+		sec := s.sectionOf(q)
+		if sec == "" {
+			return echo.NewHTTPError(http.StatusBadRequest, "There is no such question to change.")
+		}
+		p.Step = sec
+		target = "/q/" + sec + "#q-" + q
+	}
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// sectionOf is the id of the section holding question q, or "".
+func (s *Server) sectionOf(q string) string {
+	for _, sec := range s.rules.Sections {
+		for _, qq := range sec.Questions {
+			if qq.ID == q {
+				return sec.ID
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Server) resultView(c echo.Context, res store.Result, answers rules.Answers, ev *rules.Evaluation) resultView {
+	v := resultView{
+		ID:       res.ID,
+		ShareURL: s.absURL(c, "/r/"+res.ID),
+		Created:  res.CreatedAt,
+		Ev:       ev,
+		Scores:   scores(ev.Scores),
+		Flips:    s.flipViews(res.ID, nil, ev),
+	}
+	primary := ev.Recommendation
+	switch primary {
+	case rules.Tie:
+		v.Headline = "Too close to call"
+		primary = rules.Django
+		v.Primary = sideView{Side: rules.Django, Title: "What speaks for Django", Reasons: ev.ReasonsFor(rules.Django)}
+	default:
+		v.Headline = primary.Name() + " recommended"
+		v.Primary = sideView{Side: primary, Title: "Why " + primary.Name(), Reasons: ev.ReasonsFor(primary)}
+	}
+	other := primary.Other()
+	v.Secondary = sideView{Side: other, Title: "What speaks for " + other.Name(), Reasons: ev.ReasonsFor(other)}
+	v.Summary = summary(ev)
+	for _, sec := range s.rules.Sections {
+		for _, q := range sec.Questions {
+			v.Answers = append(v.Answers, s.answerView(q, answers[q.ID], "/q/"+sec.ID+"#q-"+q.ID))
+		}
+	}
+	v.Layout = s.layout(c, v.Headline)
+	v.Social = &Social{Title: v.Headline + " · " + string(ev.Confidence) + " confidence", Description: v.Summary, URL: v.ShareURL}
+	v.Description = v.Summary
+	return v
+}
+
+func summary(ev *rules.Evaluation) string {
+	d, n := len(ev.ReasonsFor(rules.Django)), len(ev.ReasonsFor(rules.NodeJS))
+	s := "Django " + itoa(ev.Scores.Percent(rules.Django)) + "% · Node.js " + itoa(ev.Scores.Percent(rules.NodeJS)) + "%: " +
+		itoa(d) + " " + plural(d, "reason", "reasons") + " for Django, " + itoa(n) + " for Node.js, from the document Django vs NodeJS."
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// flipViews turns the flips into links to the what-if page; base holds
+// changes already applied, so links from a what-if page add to them.
+func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) []flipView {
+	var out []flipView
+	for _, f := range ev.Flips {
+		q, ok := s.rules.Question(f.Question)
+		if !ok {
+			continue
+		}
+		query := url.Values{}
+		for bq, a := range base {
+			if bq != f.Question {
+				query[bq] = a.Options
+			}
+		}
+		query[f.Question] = f.Answer.Options
+		out = append(out, flipView{
+			Question:       q.Text,
+			Answer:         s.answerView(q, f.Answer, "").Answer,
+			Recommendation: f.Recommendation,
+			URL:            "/r/" + id + "/what-if?" + query.Encode(),
+		})
+	}
+	return out
+}
+
+// absURL is the public address of path: the configured base URL, or else the
+// address this request came to.
+func (s *Server) absURL(c echo.Context, path string) string {
+	if s.baseURL != nil {
+		return s.baseURL.String() + path
+	}
+	return c.Scheme() + "://" + c.Request().Host + path
+}

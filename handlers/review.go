@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/handlers/form"
+	"stackfit/rules"
+)
+
+type reviewView struct {
+	Layout
+	Progress progressView
+	Sections []reviewSection
+	Problems []form.Problem
+}
+
+type reviewSection struct {
+	Title   string
+	Answers []answerView
+}
+
+// answerView is one answer as a person reads it, with a link to change it.
+type answerView struct {
+	QuestionID string
+	Question   string
+	Answer     string // the labels, or "Not answered"
+	Unsure     bool
+	Missing    bool
+	ChangeURL  string
+}
+
+func (s *Server) review(c echo.Context) error {
+	p := s.loadProgress(c)
+	p.Step = reviewStep
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return s.renderReview(c, http.StatusOK, p.Answers, nil)
+}
+
+// submitReview evaluates the answers, stores the result and shows it.
+func (s *Server) submitReview(c echo.Context) error {
+	p := s.loadProgress(c)
+	if missing := form.Missing(s.rules.Questions(), p.Answers); len(missing) > 0 {
+		return s.renderReview(c, http.StatusUnprocessableEntity, p.Answers, missing)
+	}
+	id, err := s.saveResult(c, p.Answers)
+	if err != nil {
+		return err
+	}
+	p.addResult(id)
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/r/"+id)
+}
+
+// saveResult evaluates and stores answers, returning the new result's id.
+func (s *Server) saveResult(c echo.Context, a rules.Answers) (string, error) {
+	checked, err := s.rules.Check(a)
+	if err != nil {
+		return "", err
+	}
+	ev, err := s.rules.Evaluate(checked)
+	if err != nil {
+		return "", err
+	}
+	res, err := s.store.SaveResult(c.Request().Context(), checked, ev)
+	if err != nil {
+		return "", err
+	}
+	return res.ID, nil
+}
+
+func (s *Server) renderReview(c echo.Context, status int, a rules.Answers, problems []form.Problem) error {
+	v := reviewView{
+		Layout:   s.layout(c, "Review your answers"),
+		Progress: s.stepProgress(len(s.rules.Sections)),
+		Problems: problems,
+	}
+	for _, sec := range s.rules.Sections {
+		rs := reviewSection{Title: sec.Title}
+		for _, q := range sec.Questions {
+			rs.Answers = append(rs.Answers, s.answerView(q, a[q.ID], "/q/"+sec.ID+"#q-"+q.ID))
+		}
+		v.Sections = append(v.Sections, rs)
+	}
+	return s.page(c, status, "review", "wizard", v)
+}
+
+func (s *Server) answerView(q *rules.Question, choice rules.Choice, changeURL string) answerView {
+	av := answerView{QuestionID: q.ID, Question: q.Text, ChangeURL: changeURL}
+	if len(choice.Options) == 0 {
+		av.Answer, av.Missing = "Not answered", true
+		return av
+	}
+	labels := make([]string, len(choice.Options))
+	for i, id := range choice.Options {
+		labels[i] = q.Label(id)
+		if o, ok := q.Option(id); ok && o.Unsure {
+			av.Unsure = true
+		}
+	}
+	av.Answer = strings.Join(labels, "; ")
+	return av
+}

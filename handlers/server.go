@@ -1,0 +1,90 @@
+// Package handlers is stackfit's web layer: the questionnaire, result pages,
+// share links and the JSON API. Handlers parse and validate input, call the
+// decision model (rules) or the store, and render; nothing else.
+package handlers
+
+import (
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"stackfit/rules"
+	"stackfit/static"
+	"stackfit/store"
+	"stackfit/views"
+)
+
+// Config is what the web layer needs from outside.
+type Config struct {
+	Rules  *rules.Ruleset
+	Store  *store.Store
+	Logger *slog.Logger
+	// BaseURL is the public address used in share links ("https://stackfit.example").
+	// Empty: links use the address the request came to.
+	BaseURL string
+	// SessionKeys sign and encrypt the session cookie (hash key, block key).
+	SessionKeys [2][]byte
+}
+
+// Server holds every dependency of the handlers, and nothing else.
+type Server struct {
+	rules    *rules.Ruleset
+	store    *store.Store
+	log      *slog.Logger
+	views    *views.Templates
+	assets   *static.Assets
+	sessions *sessions.CookieStore
+	baseURL  *url.URL // nil: taken from each request
+	secure   bool     // served over TLS: cookies get the Secure flag
+}
+
+// New builds the server and its routes. It fails if a template or asset is broken,
+// so a bad build stops at start rather than on some person's request.
+func New(cfg Config) (http.Handler, error) {
+	s := &Server{rules: cfg.Rules, store: cfg.Store, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("base URL %q: want http(s)://host[:port]", cfg.BaseURL)
+		}
+		s.baseURL = u
+		s.secure = u.Scheme == "https"
+	}
+	var err error
+	if s.assets, err = static.Load(); err != nil {
+		return nil, err
+	}
+	if s.views, err = views.Parse(s.templateFuncs()); err != nil {
+		return nil, err
+	}
+	s.sessions = sessions.NewCookieStore(cfg.SessionKeys[0], cfg.SessionKeys[1])
+	s.sessions.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   60 * 24 * 3600, // progress is kept for two months
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	s.routes(e)
+	return e, nil
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"asset": s.assets.URL,
+		"side":  func(side rules.Side) string { return side.Name() },
+		"add":   func(a, b int) int { return a + b },
+	}
+}

@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"encoding/json"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/rules"
+)
+
+const sessionName = "stackfit"
+
+// progress is what a browser keeps between visits: the answers so far, the
+// step it was on and the results it made (which it may change).
+type progress struct {
+	Answers rules.Answers `json:"a,omitempty"`
+	Step    string        `json:"s,omitempty"`
+	Results []string      `json:"r,omitempty"` // newest first
+}
+
+// maxOwnedResults keeps the cookie small; older results stay readable by link.
+const maxOwnedResults = 20
+
+// loadProgress reads the session. A cookie that cannot be read (new keys, an
+// old format) starts afresh rather than failing the request; answers that
+// the current ruleset no longer accepts are dropped one by one.
+func (s *Server) loadProgress(c echo.Context) progress {
+	var p progress
+	sess, _ := s.sessions.Get(c.Request(), sessionName)
+	raw, _ := sess.Values["p"].(string)
+	if raw == "" || json.Unmarshal([]byte(raw), &p) != nil {
+		return progress{}
+	}
+	valid := rules.Answers{}
+	for q, choice := range p.Answers {
+		if checked, err := s.rules.Check(rules.Answers{q: choice}); err == nil {
+			valid[q] = checked[q]
+		}
+	}
+	p.Answers = valid
+	return p
+}
+
+func (s *Server) saveProgress(c echo.Context, p progress) error {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	sess, _ := s.sessions.Get(c.Request(), sessionName)
+	sess.Values["p"] = string(raw)
+	return sess.Save(c.Request(), c.Response())
+}
+
+func (p *progress) owns(id string) bool { return slices.Contains(p.Results, id) }
+
+func (p *progress) addResult(id string) {
+	p.Results = append([]string{id}, p.Results...)
+	if len(p.Results) > maxOwnedResults {
+		p.Results = p.Results[:maxOwnedResults]
+	}
+}
