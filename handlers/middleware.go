@@ -117,3 +117,20 @@ func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// headAsGet answers HEAD like GET without the body: link previewers and
+// uptime checks probe with HEAD, and Echo routes only the methods declared.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodHead {
+			return next(c)
+		}
+		c.Request().Method = http.MethodGet
+		c.Response().Writer = bodyless{c.Response().Writer}
+		return next(c)
+	}
+}
+
+type bodyless struct{ http.ResponseWriter }
+
+func (bodyless) Write(b []byte) (int, error) { return len(b), nil }

@@ -45,6 +45,17 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+func TestHead(t *testing.T) {
+	app := newTestApp(t)
+	c := app.client()
+	for path, want := range map[string]int{"/": 200, "/how": 200, "/healthz": 200, "/nowhere": 404} {
+		r := c.do(http.MethodHead, path, nil, nil)
+		if r.status != want || r.body != "" {
+			t.Errorf("HEAD %s: status %d with %d bytes, want %d and no body", path, r.status, len(r.body), want)
+		}
+	}
+}
+
 func TestSecurityHeaders(t *testing.T) {
 	app := newTestApp(t)
 	r := app.client().get("/q/team")

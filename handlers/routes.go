@@ -9,7 +9,7 @@ import (
 
 // routes declares every route in one place.
 func (s *Server) routes(e *echo.Echo) {
-	e.Pre(middleware.RemoveTrailingSlash())
+	e.Pre(middleware.RemoveTrailingSlash(), headAsGet)
 	e.Use(s.logRequests, s.recoverPanics(), securityHeaders(s.secure), middleware.BodyLimit(bodyLimit))
 
 	e.GET(static.Prefix+"*", echo.WrapHandler(s.assets))
