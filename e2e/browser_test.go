@@ -238,14 +238,15 @@ func (p *person) mustSee(css string, wants ...string) {
 	}
 }
 
-// screenshot saves a full-page picture into docs/ when the test runs with
-// -docs (how README's pictures are made); otherwise it does nothing.
+// screenshot saves what the window shows (the first screenful, as a person
+// first sees it) into docs/ when the test runs with -docs (how README's
+// pictures are made); otherwise it does nothing.
 func (p *person) screenshot(name string) {
 	p.t.Helper()
 	if !*docs {
 		return
 	}
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		p.t.Fatal(err)
 	}
