@@ -90,35 +90,50 @@ const MaxRequestBytes = 64 << 10
 // data or a missing "answers" are errors, so a typo is never silently ignored.
 // It checks the JSON only; Ruleset.Check checks the answers against the questions.
 func DecodeRequest(r io.Reader) (Answers, error) {
-	dec := json.NewDecoder(io.LimitReader(r, MaxRequestBytes+1))
-	dec.DisallowUnknownFields()
 	var req struct {
 		Answers *map[string]json.RawMessage `json:"answers"`
 	}
-	if err := dec.Decode(&req); err != nil {
-		return nil, describeJSONError(err)
-	}
-	if dec.More() {
-		return nil, &AnswerError{Problem: "unexpected data after the JSON object"}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &AnswerError{Problem: "unexpected data after the JSON object"}
+	if err := DecodeJSON(r, &req); err != nil {
+		return nil, err
 	}
 	if req.Answers == nil {
 		return nil, &AnswerError{Problem: `missing "answers": send {"answers": {"<question id>": "<option id>"}}`}
 	}
+	return DecodeAnswers(*req.Answers)
+}
+
+// DecodeJSON reads one JSON object into v as strictly as DecodeRequest, with
+// the same messages, for requests that carry answers among other fields.
+// Errors about the JSON are *AnswerError; an error reading r is returned as is.
+func DecodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r, MaxRequestBytes+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return describeJSONError(err)
+	}
+	if dec.More() {
+		return &AnswerError{Problem: "unexpected data after the JSON object"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &AnswerError{Problem: "unexpected data after the JSON object"}
+	}
+	return nil
+}
+
+// DecodeAnswers reads the answers of a request decoded as raw JSON values.
+func DecodeAnswers(raw map[string]json.RawMessage) (Answers, error) {
 	// Decode each answer on its own so that a message names its question;
 	// sorted, so the same bad body always gets the same message.
-	ids := make([]string, 0, len(*req.Answers))
-	for id := range *req.Answers {
+	ids := make([]string, 0, len(raw))
+	for id := range raw {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	answers := make(Answers, len(ids))
 	for _, id := range ids {
 		var c Choice
-		if err := json.Unmarshal((*req.Answers)[id], &c); err != nil {
-			return nil, &AnswerError{Question: id, Problem: "an answer is an option id or a list of option ids"}
+		if err := json.Unmarshal(raw[id], &c); err != nil {
+			return nil, &AnswerError{Question: id, Problem: errAnswerShape.Error()}
 		}
 		answers[id] = c
 	}
@@ -132,7 +147,7 @@ func describeJSONError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
-		return &AnswerError{Problem: "empty body: send {\"answers\": {...}}"}
+		return &AnswerError{Problem: "empty body: send a JSON object"}
 	case errors.As(err, &syn):
 		return &AnswerError{Problem: fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)}
 	case errors.As(err, &typ):
