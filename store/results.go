@@ -44,20 +44,37 @@ func validID(id string) bool {
 // SaveResult stores answers and their evaluation under a new id. When it
 // returns without error the row is on disk (synchronous=FULL).
 func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (Result, error) {
-	a, err := json.Marshal(answers)
+	res, err := insertResult(ctx, s.write, answers, ev)
 	if err != nil {
 		return Result{}, fmt.Errorf("save result: %w", err)
+	}
+	return res, nil
+}
+
+// execer is what insertResult needs of *sql.DB and *sql.Tx, so a workshop
+// submission can store its result in the same transaction as the participant.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertResult(ctx context.Context, db execer, answers rules.Answers, ev *rules.Evaluation) (Result, error) {
+	if ev == nil {
+		return Result{}, errors.New("no evaluation")
+	}
+	a, err := json.Marshal(answers)
+	if err != nil {
+		return Result{}, err
 	}
 	e, err := json.Marshal(ev)
 	if err != nil {
-		return Result{}, fmt.Errorf("save result: %w", err)
+		return Result{}, err
 	}
 	res := Result{ID: newID(), CreatedAt: now(), Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
-	_, err = s.write.ExecContext(ctx,
+	_, err = db.ExecContext(ctx,
 		`INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
 		res.ID, res.CreatedAt.Format(timeFormat), res.Ruleset, string(a), string(e))
 	if err != nil {
-		return Result{}, fmt.Errorf("save result: %w", err)
+		return Result{}, err
 	}
 	return res, nil
 }

@@ -88,6 +88,21 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// inTx runs fn in a transaction on the writer, committing when fn returns
+// nil. BEGIN takes the write lock at once (_txlock=immediate), so fn may read
+// and then write without another process slipping in between.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int

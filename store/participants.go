@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"stackfit/rules"
+	"stackfit/workshop"
+)
+
+// Participant is one person in a workshop and, once they have submitted,
+// their answers.
+type Participant struct {
+	ID        string
+	Name      string
+	JoinedAt  time.Time
+	Submitted bool
+	// The rest is zero until the participant submits.
+	SubmittedAt time.Time
+	Answers     rules.Answers
+	Evaluation  *rules.Evaluation
+	ResultID    string // the participant's own share link, a row in results
+}
+
+// participantColumns are what scanParticipant scans, in its order.
+const participantColumns = `id, name, joined_at, submitted_at, answers, evaluation, result_id`
+
+// Join adds a participant to the workshop: ErrNotFound for an unknown
+// workshop, ErrClosed for a closed one.
+func (s *Store) Join(ctx context.Context, code, name string) (Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return Participant{}, ErrNotFound
+	}
+	var p Participant
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkOpen(ctx, tx, code); err != nil {
+			return err
+		}
+		var err error
+		p, err = join(ctx, tx, code, name)
+		return err
+	})
+	if err != nil {
+		return Participant{}, fmt.Errorf("join workshop %s: %w", code, err)
+	}
+	return p, nil
+}
+
+// Submit records a participant's answers and evaluation, replacing earlier
+// ones, and stores them as a result of their own, whose id becomes the
+// participant's ResultID. A new submission makes a new result, so a link
+// shared earlier keeps showing what it showed. ErrClosed for a closed
+// workshop, ErrNotFound for an unknown workshop or participant.
+func (s *Store) Submit(ctx context.Context, code, participantID string, answers rules.Answers, ev *rules.Evaluation) (Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(participantID) {
+		return Participant{}, ErrNotFound
+	}
+	var p Participant
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkOpen(ctx, tx, code); err != nil {
+			return err
+		}
+		var err error
+		p, err = submit(ctx, tx, code, participantID, answers, ev)
+		return err
+	})
+	if err != nil {
+		return Participant{}, fmt.Errorf("submit to workshop %s: %w", code, err)
+	}
+	return p, nil
+}
+
+// JoinAndSubmit is Join and Submit in one transaction: the API's one-call
+// submission leaves either a participant with answers or nothing.
+func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers rules.Answers, ev *rules.Evaluation) (Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return Participant{}, ErrNotFound
+	}
+	var p Participant
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkOpen(ctx, tx, code); err != nil {
+			return err
+		}
+		joined, err := join(ctx, tx, code, name)
+		if err != nil {
+			return err
+		}
+		p, err = submit(ctx, tx, code, joined.ID, answers, ev)
+		return err
+	})
+	if err != nil {
+		return Participant{}, fmt.Errorf("join and submit to workshop %s: %w", code, err)
+	}
+	return p, nil
+}
+
+// Participant returns a participant of the workshop, or ErrNotFound, also
+// when the id belongs to another workshop.
+func (s *Store) Participant(ctx context.Context, code, id string) (Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(id) {
+		return Participant{}, ErrNotFound
+	}
+	p, err := readParticipant(ctx, s.read, code, id)
+	if err != nil {
+		return Participant{}, fmt.Errorf("read participant %s of workshop %s: %w", id, code, err)
+	}
+	return p, nil
+}
+
+// Participants returns the workshop's participants in joining order, or
+// ErrNotFound for an unknown workshop.
+func (s *Store) Participants(ctx context.Context, code string) ([]Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	ps, err := listParticipants(ctx, s.read, code)
+	if err != nil {
+		return nil, fmt.Errorf("list participants of workshop %s: %w", code, err)
+	}
+	return ps, nil
+}
+
+// checkOpen runs inside the transaction that then writes, so a workshop
+// closed a moment before is seen as closed: the writer's BEGIN IMMEDIATE
+// orders it after the close.
+func checkOpen(ctx context.Context, tx *sql.Tx, code string) error {
+	w, err := readWorkshop(ctx, tx, code)
+	if err != nil {
+		return err
+	}
+	if w.Closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+func join(ctx context.Context, tx *sql.Tx, code, name string) (Participant, error) {
+	p := Participant{ID: newID(), Name: name, JoinedAt: now()}
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO participants (id, workshop, name, joined_at) VALUES (?, ?, ?, ?)`,
+		p.ID, code, p.Name, p.JoinedAt.Format(timeFormat))
+	if err != nil {
+		return Participant{}, err
+	}
+	return p, nil
+}
+
+func submit(ctx context.Context, tx *sql.Tx, code, id string, answers rules.Answers, ev *rules.Evaluation) (Participant, error) {
+	p, err := readParticipant(ctx, tx, code, id)
+	if err != nil {
+		return Participant{}, err
+	}
+	res, err := insertResult(ctx, tx, answers, ev)
+	if err != nil {
+		return Participant{}, err
+	}
+	// Copied from the result row, so the team view and the share link hold
+	// the same bytes.
+	if _, err := tx.ExecContext(ctx,
+		`UPDATE participants SET (submitted_at, answers, evaluation, result_id) =
+		     (SELECT created_at, answers, evaluation, id FROM results WHERE id = ?)
+		 WHERE id = ?`, res.ID, id); err != nil {
+		return Participant{}, err
+	}
+	p.Submitted = true
+	p.SubmittedAt = res.CreatedAt
+	p.Answers = answers
+	p.Evaluation = ev
+	p.ResultID = res.ID
+	return p, nil
+}
+
+// readParticipant reads a participant of the workshop, or ErrNotFound.
+func readParticipant(ctx context.Context, db queryer, code, id string) (Participant, error) {
+	p, err := scanParticipant(db.QueryRowContext(ctx,
+		`SELECT `+participantColumns+` FROM participants WHERE id = ? AND workshop = ?`, id, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Participant{}, ErrNotFound
+	}
+	return p, err
+}
+
+func listParticipants(ctx context.Context, db queryer, code string) ([]Participant, error) {
+	if _, err := readWorkshop(ctx, db, code); err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx,
+		`SELECT `+participantColumns+` FROM participants WHERE workshop = ? ORDER BY joined_at, id`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ps := []Participant{} // empty, not nil: a workshop nobody joined yet lists as []
+	for rows.Next() {
+		p, err := scanParticipant(rows)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+func scanParticipant(row interface{ Scan(...any) error }) (Participant, error) {
+	var (
+		p                   Participant
+		joined              string
+		submitted, resultID sql.NullString
+		a, e                []byte
+	)
+	if err := row.Scan(&p.ID, &p.Name, &joined, &submitted, &a, &e, &resultID); err != nil {
+		return Participant{}, err
+	}
+	var err error
+	if p.JoinedAt, err = time.Parse(timeFormat, joined); err != nil {
+		return Participant{}, fmt.Errorf("participant %s: joined_at: %w", p.ID, err)
+	}
+	if !submitted.Valid {
+		return p, nil
+	}
+	p.Submitted = true
+	p.ResultID = resultID.String
+	if p.SubmittedAt, err = time.Parse(timeFormat, submitted.String); err != nil {
+		return Participant{}, fmt.Errorf("participant %s: submitted_at: %w", p.ID, err)
+	}
+	if err := json.Unmarshal(a, &p.Answers); err != nil {
+		return Participant{}, fmt.Errorf("participant %s: answers: %w", p.ID, err)
+	}
+	if err := json.Unmarshal(e, &p.Evaluation); err != nil {
+		return Participant{}, fmt.Errorf("participant %s: evaluation: %w", p.ID, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"stackfit/workshop"
+)
+
+var (
+	// ErrClosed is returned when a closed workshop refuses a participant or a submission.
+	ErrClosed = errors.New("workshop closed")
+	// ErrWrongKey is returned when a facilitator key does not open the workshop.
+	ErrWrongKey = errors.New("wrong facilitator key")
+)
+
+// NewWorkshop is what a facilitator fills in to start a workshop.
+type NewWorkshop struct {
+	Title     string
+	Context   string
+	Anonymous bool
+}
+
+// Workshop is a project kick-off where a team answers the questionnaire together.
+type Workshop struct {
+	Code      string // the join code, as workshop.NewCode makes it
+	Title     string
+	Context   string
+	Anonymous bool
+	CreatedAt time.Time
+	Revealed  bool // the team may see each other's answers
+	Closed    bool // no more participants or submissions
+}
+
+// keyBytes makes the facilitator key 256 bits from crypto/rand: 43 characters
+// of URL-safe base64, as unguessable as a share link and then some.
+const keyBytes = 32
+
+// codeAttempts bounds the retries on a join code already taken. With about
+// 887 million codes a collision is rare, five in a row would mean the code
+// space is nearly full or the generator is broken.
+const codeAttempts = 5
+
+// newCode is workshop.NewCode; a test replaces it to force collisions.
+var newCode = workshop.NewCode
+
+// workshopColumns are what readWorkshop scans, in its order.
+const workshopColumns = `code, title, context, anonymous, created_at, revealed_at IS NOT NULL, closed_at IS NOT NULL`
+
+// queryer is what the readers need of *sql.DB and *sql.Tx, so a write
+// transaction can check the rows it is about to change.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// CreateWorkshop stores a new workshop under a fresh join code and returns it
+// with its facilitator key. Only a SHA-256 hash of the key is stored, so the
+// key is shown once, here; a plain hash is enough because the key is random
+// and long, not a password a person chose.
+func (s *Store) CreateWorkshop(ctx context.Context, nw NewWorkshop) (Workshop, string, error) {
+	if strings.TrimSpace(nw.Title) == "" {
+		return Workshop{}, "", errors.New("create workshop: empty title")
+	}
+	b := make([]byte, keyBytes)
+	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
+	key := base64.RawURLEncoding.EncodeToString(b)
+	w := Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now()}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for range codeAttempts {
+			w.Code = newCode()
+			res, err := tx.ExecContext(ctx,
+				`INSERT INTO workshops (code, title, context, anonymous, key_hash, created_at)
+				 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+				w.Code, w.Title, w.Context, w.Anonymous, hashKey(key), w.CreatedAt.Format(timeFormat))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if n == 1 { // the code was free
+				return nil
+			}
+		}
+		return fmt.Errorf("no free join code in %d attempts", codeAttempts)
+	})
+	if err != nil {
+		return Workshop{}, "", fmt.Errorf("create workshop: %w", err)
+	}
+	return w, key, nil
+}
+
+func hashKey(key string) []byte {
+	h := sha256.Sum256([]byte(key))
+	return h[:]
+}
+
+// Workshop returns the workshop with that join code (typed in any case, with
+// or without a dash), or ErrNotFound.
+func (s *Store) Workshop(ctx context.Context, code string) (Workshop, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return Workshop{}, ErrNotFound
+	}
+	w, err := readWorkshop(ctx, s.read, code)
+	if err != nil {
+		return Workshop{}, fmt.Errorf("read workshop %s: %w", code, err)
+	}
+	return w, nil
+}
+
+// Facilitate returns the workshop when key is its facilitator key:
+// ErrNotFound for an unknown code, ErrWrongKey for any other key. The hashes
+// are compared in constant time, so the time a wrong key takes tells nothing
+// about the right one.
+func (s *Store) Facilitate(ctx context.Context, code, key string) (Workshop, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return Workshop{}, ErrNotFound
+	}
+	w, err := readWorkshop(ctx, s.read, code)
+	if err != nil {
+		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
+	}
+	var stored []byte
+	if err := s.read.QueryRowContext(ctx, `SELECT key_hash FROM workshops WHERE code = ?`, code).Scan(&stored); err != nil {
+		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
+	}
+	if subtle.ConstantTimeCompare(hashKey(key), stored) != 1 {
+		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, ErrWrongKey)
+	}
+	return w, nil
+}
+
+// Reveal lets the team see each other's answers. Revealing again keeps the
+// first time; ErrNotFound for an unknown workshop.
+func (s *Store) Reveal(ctx context.Context, code string) (Workshop, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return Workshop{}, ErrNotFound
+	}
+	w, err := s.stamp(ctx, code, "revealed_at")
+	if err != nil {
+		return Workshop{}, fmt.Errorf("reveal workshop %s: %w", code, err)
+	}
+	return w, nil
+}
+
+// CloseWorkshop stops the workshop taking participants and submissions.
+// Closing again keeps the first time; ErrNotFound for an unknown workshop.
+// (Close is taken: it closes the database.)
+func (s *Store) CloseWorkshop(ctx context.Context, code string) (Workshop, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return Workshop{}, ErrNotFound
+	}
+	w, err := s.stamp(ctx, code, "closed_at")
+	if err != nil {
+		return Workshop{}, fmt.Errorf("close workshop %s: %w", code, err)
+	}
+	return w, nil
+}
+
+// stamp sets the timestamp column (a constant of this file, never input)
+// unless it is set already, and returns the workshop as it now is.
+func (s *Store) stamp(ctx context.Context, code, column string) (Workshop, error) {
+	var w Workshop
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`UPDATE workshops SET `+column+` = COALESCE(`+column+`, ?) WHERE code = ?`,
+			now().Format(timeFormat), code); err != nil {
+			return err
+		}
+		var err error
+		w, err = readWorkshop(ctx, tx, code)
+		return err
+	})
+	return w, err
+}
+
+// readWorkshop reads a workshop by its canonical code, or ErrNotFound.
+func readWorkshop(ctx context.Context, db queryer, code string) (Workshop, error) {
+	var (
+		w       Workshop
+		created string
+	)
+	err := db.QueryRowContext(ctx, `SELECT `+workshopColumns+` FROM workshops WHERE code = ?`, code).
+		Scan(&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Workshop{}, ErrNotFound
+	}
+	if err != nil {
+		return Workshop{}, err
+	}
+	if w.CreatedAt, err = time.Parse(timeFormat, created); err != nil {
+		return Workshop{}, fmt.Errorf("created_at: %w", err)
+	}
+	return w, nil
+}

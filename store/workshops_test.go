@@ -1,0 +1,539 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"stackfit/rules"
+	"stackfit/workshop"
+)
+
+func createWorkshop(t *testing.T, st *Store, title string) (Workshop, string) {
+	t.Helper()
+	w, key, err := st.CreateWorkshop(context.Background(), NewWorkshop{Title: title})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, key
+}
+
+func mustJoin(t *testing.T, st *Store, code, name string) Participant {
+	t.Helper()
+	p, err := st.Join(context.Background(), code, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// count returns the number of rows in table, read past the store's API.
+func count(t *testing.T, st *Store, table string) int {
+	t.Helper()
+	var n int
+	if err := st.read.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestCreateAndReadWorkshop(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	created, key, err := st.CreateWorkshop(ctx, NewWorkshop{Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, ok := workshop.ParseCode(created.Code); !ok || code != created.Code {
+		t.Errorf("code %q is not a canonical join code", created.Code)
+	}
+	if len(key) != 43 || strings.ContainsAny(key, "+/=") {
+		t.Errorf("key %q is not 43 URL-safe characters", key)
+	}
+	want := Workshop{Code: created.Code, Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true, CreatedAt: created.CreatedAt}
+	if created != want {
+		t.Errorf("created %+v, want %+v", created, want)
+	}
+	// People type codes in lower case and with a dash between the halves.
+	typed := strings.ToLower(created.Code[:3] + "-" + created.Code[3:])
+	got, err := st.Workshop(ctx, typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("read %+v, want %+v", got, want)
+	}
+}
+
+func TestCreateWorkshopRefusesEmptyTitle(t *testing.T) {
+	st, _ := openTemp(t)
+	for _, title := range []string{"", " \t\n"} {
+		if _, _, err := st.CreateWorkshop(context.Background(), NewWorkshop{Title: title}); err == nil {
+			t.Errorf("CreateWorkshop(title %q) succeeded", title)
+		}
+	}
+	if n := count(t, st, "workshops"); n != 0 {
+		t.Errorf("%d workshops stored, want 0", n)
+	}
+}
+
+func TestCreateWorkshopRetriesTakenCodes(t *testing.T) {
+	st, _ := openTemp(t)
+	codes := []string{"222222", "222222", "222222", "333333"}
+	newCode = func() string {
+		c := codes[0]
+		if len(codes) > 1 {
+			codes = codes[1:]
+		}
+		return c
+	}
+	t.Cleanup(func() { newCode = workshop.NewCode })
+
+	if w, _ := createWorkshop(t, st, "first"); w.Code != "222222" {
+		t.Errorf("first workshop got %s, want 222222", w.Code)
+	}
+	if w, _ := createWorkshop(t, st, "second"); w.Code != "333333" {
+		t.Errorf("second workshop got %s, want 333333 after two taken codes", w.Code)
+	}
+	// Only taken codes left: give up rather than loop.
+	if _, _, err := st.CreateWorkshop(context.Background(), NewWorkshop{Title: "third"}); err == nil {
+		t.Error("CreateWorkshop succeeded with every code taken")
+	}
+	if n := count(t, st, "workshops"); n != 2 {
+		t.Errorf("%d workshops stored, want 2", n)
+	}
+}
+
+func TestFacilitate(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, key := createWorkshop(t, st, "A")
+	_, otherKey := createWorkshop(t, st, "B")
+	changed := []byte(key)
+	changed[10] ^= 1
+
+	got, err := st.Facilitate(ctx, w.Code, key)
+	if err != nil {
+		t.Fatalf("the workshop's own key: %v", err)
+	}
+	if got != w {
+		t.Errorf("got %+v, want %+v", got, w)
+	}
+	for name, wrong := range map[string]string{
+		"another workshop's key": otherKey,
+		"empty":                  "",
+		"one character changed":  string(changed),
+		"the key's hash":         string(hashKey(key)),
+	} {
+		if _, err := st.Facilitate(ctx, w.Code, wrong); !errors.Is(err, ErrWrongKey) {
+			t.Errorf("%s: got %v, want ErrWrongKey", name, err)
+		}
+	}
+	if _, err := st.Facilitate(ctx, "ZZZZZZ", key); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown code: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestOnlyTheKeysHashIsStored(t *testing.T) {
+	st, _ := openTemp(t)
+	w, key := createWorkshop(t, st, "A")
+	var stored []byte
+	if err := st.read.QueryRow(`SELECT key_hash FROM workshops WHERE code = ?`, w.Code).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(stored, []byte(key)) {
+		t.Error("key_hash contains the key")
+	}
+	if sum := sha256.Sum256([]byte(key)); !bytes.Equal(stored, sum[:]) {
+		t.Errorf("key_hash is %x, want the key's SHA-256 %x", stored, sum)
+	}
+}
+
+func TestJoinSubmitAndResubmit(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, _ := createWorkshop(t, st, "A")
+	p := mustJoin(t, st, w.Code, "Ada")
+	if p.Name != "Ada" || p.Submitted || p.Answers != nil || p.Evaluation != nil || p.ResultID != "" || !p.SubmittedAt.IsZero() {
+		t.Errorf("just joined: %+v", p)
+	}
+	if got, err := st.Participant(ctx, w.Code, p.ID); err != nil || !reflect.DeepEqual(got, p) {
+		t.Errorf("read back: %+v, %v; want %+v", got, err, p)
+	}
+
+	answers1, ev1 := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	first, err := st.Submit(ctx, w.Code, p.ID, answers1, ev1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.Submitted || first.ResultID == "" || first.SubmittedAt.IsZero() || first.JoinedAt != p.JoinedAt || first.Name != "Ada" {
+		t.Errorf("after submitting: %+v", first)
+	}
+	if got, err := st.Participant(ctx, w.Code, p.ID); err != nil || !reflect.DeepEqual(got, first) {
+		t.Errorf("read back: %+v, %v; want %+v", got, err, first)
+	}
+
+	answers2, ev2 := evaluation(t, rules.Answers{"javascript": rules.One("strong")})
+	second, err := st.Submit(ctx, w.Code, p.ID, answers2, ev2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ResultID == first.ResultID {
+		t.Error("resubmitting reused the result id")
+	}
+	got, err := st.Participant(ctx, w.Code, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, second) || !reflect.DeepEqual(got.Answers, answers2) {
+		t.Errorf("participant does not hold the newest submission: %+v", got)
+	}
+
+	// Both share links work, each showing what it showed when made.
+	for _, tt := range []struct {
+		id      string
+		answers rules.Answers
+		ev      *rules.Evaluation
+	}{{first.ResultID, answers1, ev1}, {second.ResultID, answers2, ev2}} {
+		res, err := st.Result(ctx, tt.id)
+		if err != nil {
+			t.Fatalf("result %s: %v", tt.id, err)
+		}
+		if !reflect.DeepEqual(res.Answers, tt.answers) || !reflect.DeepEqual(res.Evaluation, tt.ev) {
+			t.Errorf("result %s changed: %+v", tt.id, res)
+		}
+	}
+	if n := count(t, st, "results"); n != 2 {
+		t.Errorf("%d results, want 2", n)
+	}
+}
+
+func TestJoinAndSubmit(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, _ := createWorkshop(t, st, "A")
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	p, err := st.JoinAndSubmit(ctx, w.Code, "Grace", answers, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Participant(ctx, w.Code, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, p) || got.Name != "Grace" || !got.Submitted {
+		t.Errorf("read back %+v, want %+v", got, p)
+	}
+	if _, err := st.Result(ctx, p.ResultID); err != nil {
+		t.Errorf("the participant's result: %v", err)
+	}
+
+	// Half a submission is no submission: without an evaluation nobody joins.
+	if _, err := st.JoinAndSubmit(ctx, w.Code, "Linus", answers, nil); err == nil {
+		t.Error("JoinAndSubmit without an evaluation succeeded")
+	}
+	if n := count(t, st, "participants"); n != 1 {
+		t.Errorf("%d participants, want 1", n)
+	}
+}
+
+func TestParticipantsInJoiningOrder(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, _ := createWorkshop(t, st, "A")
+	if ps, err := st.Participants(ctx, w.Code); err != nil || ps == nil || len(ps) != 0 {
+		t.Errorf("nobody joined: got %v, %v; want an empty list", ps, err)
+	}
+	other, _ := createWorkshop(t, st, "B")
+	mustJoin(t, st, other.Code, "not in A")
+
+	names := []string{"Charlie", "Alice", "Bob"}
+	for _, name := range names {
+		mustJoin(t, st, w.Code, name)
+		time.Sleep(2 * time.Millisecond) // joined_at has millisecond resolution
+	}
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	if _, err := st.JoinAndSubmit(ctx, w.Code, "Dana", answers, ev); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.Participants(ctx, w.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Name)
+	}
+	if want := append(names, "Dana"); !slices.Equal(got, want) {
+		t.Errorf("participants %v, want %v", got, want)
+	}
+	if !ps[3].Submitted || !reflect.DeepEqual(ps[3].Evaluation, ev) {
+		t.Errorf("Dana's submission is missing from the list: %+v", ps[3])
+	}
+}
+
+func TestRevealAndCloseAreIdempotent(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, _ := createWorkshop(t, st, "A")
+	for _, tt := range []struct {
+		column string
+		do     func(context.Context, string) (Workshop, error)
+		flag   func(Workshop) bool
+	}{
+		{"revealed_at", st.Reveal, func(w Workshop) bool { return w.Revealed }},
+		{"closed_at", st.CloseWorkshop, func(w Workshop) bool { return w.Closed }},
+	} {
+		stamped := func() string {
+			var at sql.NullString
+			if err := st.read.QueryRow(`SELECT `+tt.column+` FROM workshops WHERE code = ?`, w.Code).Scan(&at); err != nil {
+				t.Fatal(err)
+			}
+			return at.String
+		}
+		got, err := tt.do(ctx, w.Code)
+		if err != nil || !tt.flag(got) {
+			t.Fatalf("%s: got %+v, %v", tt.column, got, err)
+		}
+		first := stamped()
+		time.Sleep(2 * time.Millisecond)
+		if got, err := tt.do(ctx, w.Code); err != nil || !tt.flag(got) {
+			t.Errorf("%s again: got %+v, %v", tt.column, got, err)
+		}
+		if again := stamped(); again != first || first == "" {
+			t.Errorf("%s: %q after the first time, %q after the second", tt.column, first, again)
+		}
+		if read, err := st.Workshop(ctx, w.Code); err != nil || !tt.flag(read) {
+			t.Errorf("%s: Workshop reads %+v, %v", tt.column, read, err)
+		}
+		if _, err := tt.do(ctx, "ZZZZZZ"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("%s of an unknown workshop: %v, want ErrNotFound", tt.column, err)
+		}
+	}
+	if got, _ := st.Workshop(ctx, w.Code); !got.Revealed || !got.Closed {
+		t.Errorf("closing forgot the reveal: %+v", got)
+	}
+}
+
+func TestClosedWorkshopRefusesSubmissions(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, _ := createWorkshop(t, st, "A")
+	p := mustJoin(t, st, w.Code, "Ada")
+	if _, err := st.CloseWorkshop(ctx, w.Code); err != nil {
+		t.Fatal(err)
+	}
+	participants, results := count(t, st, "participants"), count(t, st, "results")
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+
+	if _, err := st.Join(ctx, w.Code, "Bob"); !errors.Is(err, ErrClosed) {
+		t.Errorf("Join: %v, want ErrClosed", err)
+	}
+	if _, err := st.Submit(ctx, w.Code, p.ID, answers, ev); !errors.Is(err, ErrClosed) {
+		t.Errorf("Submit: %v, want ErrClosed", err)
+	}
+	if _, err := st.JoinAndSubmit(ctx, w.Code, "Bob", answers, ev); !errors.Is(err, ErrClosed) {
+		t.Errorf("JoinAndSubmit: %v, want ErrClosed", err)
+	}
+	if got := count(t, st, "participants"); got != participants {
+		t.Errorf("%d participants after refusals, want %d", got, participants)
+	}
+	if got := count(t, st, "results"); got != results {
+		t.Errorf("%d results after refusals, want %d", got, results)
+	}
+	if got, err := st.Participant(ctx, w.Code, p.ID); err != nil || got.Submitted {
+		t.Errorf("Ada after a refused submission: %+v, %v", got, err)
+	}
+}
+
+func TestMalformedOrUnknownIsNotFound(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, key := createWorkshop(t, st, "A")
+	p := mustJoin(t, st, w.Code, "Ada")
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+
+	badCodes := []string{"", "ABC", "ABCDEFG", "O0I1L2", "'; DROP TABLE workshops; --", "ÄÖÜßéè", "ZZZZZZ"}
+	for _, code := range badCodes {
+		calls := map[string]func() error{
+			"Workshop":      func() error { _, err := st.Workshop(ctx, code); return err },
+			"Facilitate":    func() error { _, err := st.Facilitate(ctx, code, key); return err },
+			"Join":          func() error { _, err := st.Join(ctx, code, "Bob"); return err },
+			"Participant":   func() error { _, err := st.Participant(ctx, code, p.ID); return err },
+			"Submit":        func() error { _, err := st.Submit(ctx, code, p.ID, answers, ev); return err },
+			"JoinAndSubmit": func() error { _, err := st.JoinAndSubmit(ctx, code, "Bob", answers, ev); return err },
+			"Participants":  func() error { _, err := st.Participants(ctx, code); return err },
+			"Reveal":        func() error { _, err := st.Reveal(ctx, code); return err },
+			"CloseWorkshop": func() error { _, err := st.CloseWorkshop(ctx, code); return err },
+		}
+		for name, call := range calls {
+			if err := call(); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s(%q) = %v, want ErrNotFound", name, code, err)
+			}
+		}
+	}
+	for _, id := range []string{"", "nope", strings.Repeat("A", 22), "'; DROP TABLE participants; --", strings.Repeat("é", 11)} {
+		if _, err := st.Participant(ctx, w.Code, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Participant(%q) = %v, want ErrNotFound", id, err)
+		}
+		if _, err := st.Submit(ctx, w.Code, id, answers, ev); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Submit(%q) = %v, want ErrNotFound", id, err)
+		}
+	}
+	if n := count(t, st, "workshops"); n != 1 {
+		t.Errorf("%d workshops, want 1", n)
+	}
+	if n := count(t, st, "participants"); n != 1 {
+		t.Errorf("%d participants, want 1", n)
+	}
+	if n := count(t, st, "results"); n != 0 {
+		t.Errorf("%d results, want 0", n)
+	}
+}
+
+func TestParticipantBelongsToItsWorkshop(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	a, _ := createWorkshop(t, st, "A")
+	b, _ := createWorkshop(t, st, "B")
+	p := mustJoin(t, st, a.Code, "Ada")
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+
+	if _, err := st.Participant(ctx, b.Code, p.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Participant via B: %v, want ErrNotFound", err)
+	}
+	if _, err := st.Submit(ctx, b.Code, p.ID, answers, ev); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Submit via B: %v, want ErrNotFound", err)
+	}
+	if ps, err := st.Participants(ctx, b.Code); err != nil || len(ps) != 0 {
+		t.Errorf("B's participants: %v, %v; want none", ps, err)
+	}
+	if n := count(t, st, "results"); n != 0 {
+		t.Errorf("%d results after a refused submission, want 0", n)
+	}
+}
+
+func TestConcurrentJoinAndSubmit(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	w, _ := createWorkshop(t, st, "A")
+	answers, ev := evaluation(t, rules.Answers{"javascript": rules.One("strong")})
+	const n = 100
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if _, err := st.JoinAndSubmit(ctx, w.Code, "someone", answers, ev); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	ps, err := st.Participants(ctx, w.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, results := map[string]bool{}, map[string]bool{}
+	for _, p := range ps {
+		if !p.Submitted {
+			t.Errorf("participant %s is not submitted", p.ID)
+		}
+		ids[p.ID], results[p.ResultID] = true, true
+	}
+	if len(ps) != n || len(ids) != n || len(results) != n {
+		t.Errorf("%d participants, %d ids, %d result ids; want %d each", len(ps), len(ids), len(results), n)
+	}
+	if got := count(t, st, "results"); got != n {
+		t.Errorf("%d results, want %d", got, n)
+	}
+}
+
+func TestWorkshopsSurviveReopen(t *testing.T) {
+	st, path := openTemp(t)
+	ctx := context.Background()
+	w, key := createWorkshop(t, st, "A")
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	p, err := st.JoinAndSubmit(ctx, w.Code, "Ada", answers, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err = st.Reveal(ctx, w.Code); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	if got, err := st2.Facilitate(ctx, w.Code, key); err != nil || got != w {
+		t.Errorf("after reopening: %+v, %v; want %+v", got, err, w)
+	}
+	ps, err := st2.Participants(ctx, w.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || !reflect.DeepEqual(ps[0], p) {
+		t.Errorf("after reopening: %+v, want [%+v]", ps, p)
+	}
+}
+
+// TestMigrateFromResultsOnly opens a database as the release before
+// workshops left it: migration 1 applied, a result stored.
+func TestMigrateFromResultsOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "stackfit.db")
+	old, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, old, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	res, err := insertResult(ctx, old, answers, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var version int
+	if err := st.read.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if version != 2 {
+		t.Errorf("schema version %d, want 2", version)
+	}
+	if _, err := st.Result(ctx, res.ID); err != nil {
+		t.Errorf("the old result: %v", err)
+	}
+	w, _ := createWorkshop(t, st, "A")
+	if _, err := st.JoinAndSubmit(ctx, w.Code, "Ada", answers, ev); err != nil {
+		t.Error(err)
+	}
+}
