@@ -1,0 +1,97 @@
+// Package events carries what happens in a workshop (a person joins or
+// submits, the facilitator reveals or closes) to the boards watching it.
+//
+// The hub lives in one process's memory: a board connected to another
+// instance of stackfit would not hear of it. One instance serves a
+// workshop's few hundred people easily; see README.
+package events
+
+import "sync"
+
+// Kind names what happened; the names are part of the API's event stream.
+type Kind string
+
+const (
+	Joined    Kind = "joined"
+	Submitted Kind = "submission"
+	Revealed  Kind = "revealed"
+	Closed    Kind = "closed"
+)
+
+// Event is one change to a workshop.
+type Event struct {
+	ID          uint64 `json:"id"` // increasing within the process, for SSE ids
+	Kind        Kind   `json:"type"`
+	Participant string `json:"participant,omitempty"`
+}
+
+// buffer is how many events a subscriber may fall behind before it is
+// dropped; a dropped board reconnects and reads the whole state afresh, so
+// a slow reader never slows the people submitting.
+const buffer = 1024
+
+// Hub fans events out to the subscribers of each workshop.
+type Hub struct {
+	mu   sync.Mutex
+	last uint64
+	subs map[string]map[chan Event]struct{}
+}
+
+func NewHub() *Hub { return &Hub{subs: map[string]map[chan Event]struct{}{}} }
+
+// Subscribe returns the events of one workshop from now on, and a function
+// to stop. The channel is closed when stopped or when the reader falls too
+// far behind.
+func (h *Hub) Subscribe(workshop string) (<-chan Event, func()) {
+	ch := make(chan Event, buffer)
+	h.mu.Lock()
+	if h.subs[workshop] == nil {
+		h.subs[workshop] = map[chan Event]struct{}{}
+	}
+	h.subs[workshop][ch] = struct{}{}
+	h.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.remove(workshop, ch)
+		})
+	}
+}
+
+// remove closes ch unless it is already gone. h.mu must be held.
+func (h *Hub) remove(workshop string, ch chan Event) {
+	subs := h.subs[workshop]
+	if _, ok := subs[ch]; !ok {
+		return
+	}
+	delete(subs, ch)
+	close(ch)
+	if len(subs) == 0 {
+		delete(h.subs, workshop)
+	}
+}
+
+// Publish sends e to every subscriber of the workshop without waiting.
+func (h *Hub) Publish(workshop string, kind Kind, participant string) Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last++
+	e := Event{ID: h.last, Kind: kind, Participant: participant}
+	for ch := range h.subs[workshop] {
+		select {
+		case ch <- e:
+		default:
+			h.remove(workshop, ch)
+		}
+	}
+	return e
+}
+
+// Subscribers counts a workshop's subscribers (for tests and logs).
+func (h *Hub) Subscribers(workshop string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs[workshop])
+}

@@ -1,0 +1,76 @@
+package events
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestPublishReachesOnlyThatWorkshop(t *testing.T) {
+	h := NewHub()
+	a, stopA := h.Subscribe("AAAAAA")
+	defer stopA()
+	b, stopB := h.Subscribe("BBBBBB")
+	defer stopB()
+	h.Publish("AAAAAA", Submitted, "p1")
+	h.Publish("AAAAAA", Revealed, "")
+	if e := <-a; e.Kind != Submitted || e.Participant != "p1" || e.ID != 1 {
+		t.Errorf("first event %+v", e)
+	}
+	if e := <-a; e.Kind != Revealed || e.ID != 2 {
+		t.Errorf("second event %+v", e)
+	}
+	select {
+	case e := <-b:
+		t.Errorf("workshop B heard %+v", e)
+	default:
+	}
+}
+
+func TestStopClosesOnce(t *testing.T) {
+	h := NewHub()
+	ch, stop := h.Subscribe("AAAAAA")
+	stop()
+	stop()
+	if _, open := <-ch; open {
+		t.Error("channel still open after stop")
+	}
+	if n := h.Subscribers("AAAAAA"); n != 0 {
+		t.Errorf("%d subscribers left", n)
+	}
+	h.Publish("AAAAAA", Closed, "") // no subscriber: must not panic
+}
+
+func TestSlowSubscriberIsDropped(t *testing.T) {
+	h := NewHub()
+	slow, stopSlow := h.Subscribe("AAAAAA")
+	defer stopSlow()
+	for range buffer + 1 {
+		h.Publish("AAAAAA", Submitted, "")
+	}
+	n := 0
+	for range slow {
+		n++
+	}
+	if n != buffer {
+		t.Errorf("slow subscriber got %d events before being dropped, want %d", n, buffer)
+	}
+}
+
+func TestConcurrentPublishers(t *testing.T) {
+	h := NewHub()
+	ch, stop := h.Subscribe("AAAAAA")
+	defer stop()
+	var wg sync.WaitGroup
+	for range 300 {
+		wg.Go(func() { h.Publish("AAAAAA", Submitted, "") })
+	}
+	wg.Wait()
+	seen := map[uint64]bool{}
+	for range 300 {
+		e := <-ch
+		if seen[e.ID] {
+			t.Fatalf("id %d twice", e.ID)
+		}
+		seen[e.ID] = true
+	}
+}
