@@ -17,7 +17,14 @@ var friendly = map[int]string{
 	http.StatusMethodNotAllowed:      "That address does not take this kind of request.",
 	http.StatusRequestEntityTooLarge: "That was more data than stackfit accepts (64 KiB).",
 	http.StatusInternalServerError:   "Something went wrong on our side. Your answers are kept; try again in a moment.",
+	http.StatusTooManyRequests:       "Too many workshop codes that do not exist were tried from your network. Wait a minute, then check the code with your facilitator.",
 }
+
+const (
+	msgClosed     = "This workshop is closed: the facilitator is no longer taking answers, so yours were not sent."
+	msgNoWorkshop = "No workshop has that code. Check it with your facilitator: codes have six letters and digits."
+	msgNeedKey    = "This board opens only with the facilitator link (or, for the API, the facilitator key as a Bearer token)."
+)
 
 type errorView struct {
 	Layout
@@ -77,6 +84,10 @@ func classify(err error) (int, string) {
 		return http.StatusBadRequest, ae.Error()
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, friendly[http.StatusNotFound]
+	case errors.Is(err, store.ErrClosed):
+		return http.StatusConflict, msgClosed
+	case errors.Is(err, store.ErrWrongKey):
+		return http.StatusUnauthorized, msgNeedKey
 	}
 	return http.StatusInternalServerError, ""
 }

@@ -13,6 +13,7 @@ type homeView struct {
 	Resume    *progressView // where this browser left off, if it has started
 	Answered  int
 	Results   []string
+	Join      joinForm
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -29,7 +30,7 @@ func (s *Server) home(c echo.Context) error {
 		if i < 0 {
 			i = len(s.rules.Sections) // review
 		}
-		pv := s.stepProgress(i)
+		pv := s.stepProgress(i, p.Workshop)
 		v.Resume = &pv
 	}
 	v.Social = &Social{Title: "stackfit: Django or Node.js?", Description: siteDescription, URL: s.absURL(c, "/")}

@@ -108,7 +108,8 @@ const msgCSRF = "This form has expired or did not come from stackfit. Go back, r
 // is the API's CSRF defence: a cross-site form cannot send application/json.
 func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().Method == http.MethodPost {
+		// A post without a body (reveal, close) has nothing to mistype.
+		if r := c.Request(); r.Method == http.MethodPost && (r.ContentLength != 0 || len(r.TransferEncoding) > 0) {
 			mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 			if err != nil || !strings.EqualFold(mt, echo.MIMEApplicationJSON) {
 				return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Content-Type must be application/json")

@@ -30,6 +30,7 @@ type progressView struct {
 	Percent     int
 	Label       string
 	Links       []stepLink
+	Workshop    *membership // answering for a workshop
 }
 
 type stepLink struct {
@@ -78,7 +79,7 @@ func (s *Server) showStep(c echo.Context) error {
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
-	return s.renderStep(c, http.StatusOK, i, p.Answers, nil)
+	return s.renderStep(c, http.StatusOK, i, p, nil)
 }
 
 // saveStep keeps the step's answers and moves on, or back. Moving on needs
@@ -104,7 +105,7 @@ func (s *Server) saveStep(c echo.Context) error {
 		if err := s.saveProgress(c, p); err != nil {
 			return err
 		}
-		return s.renderStep(c, http.StatusUnprocessableEntity, i, p.Answers, problems)
+		return s.renderStep(c, http.StatusUnprocessableEntity, i, p, problems)
 	}
 	p.Step = reviewStep
 	if i+1 < len(s.rules.Sections) {
@@ -154,11 +155,11 @@ func (s *Server) mergeStep(c echo.Context, i int) (progress, []form.Problem, err
 	return p, problems, nil
 }
 
-func (s *Server) renderStep(c echo.Context, status, i int, answers rules.Answers, problems []form.Problem) error {
-	sec := s.rules.Sections[i]
+func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems []form.Problem) error {
+	sec, answers := s.rules.Sections[i], p.Answers
 	v := stepView{
 		Layout:     s.layout(c, sec.Title),
-		Progress:   s.stepProgress(i),
+		Progress:   s.stepProgress(i, p.Workshop),
 		Section:    sec,
 		Problems:   problems,
 		Action:     "/q/" + sec.ID,
@@ -185,9 +186,9 @@ func (s *Server) renderStep(c echo.Context, status, i int, answers rules.Answers
 	return s.page(c, status, "step", "wizard", v)
 }
 
-func (s *Server) stepProgress(current int) progressView {
+func (s *Server) stepProgress(current int, w *membership) progressView {
 	n := len(s.rules.Sections)
-	pv := progressView{Step: current + 1, Steps: n}
+	pv := progressView{Step: current + 1, Steps: n, Workshop: w}
 	if current >= n { // the review
 		pv.Step, pv.Percent, pv.Label = n, 100, "Review"
 	} else {

@@ -12,6 +12,7 @@ type Layout struct {
 	Description string
 	CSRF        string
 	Social      *Social // link previews, on pages people share
+	Live        bool    // the page follows an event stream (htmx's SSE extension)
 }
 
 // Social is an Open Graph and Twitter card preview.
@@ -52,4 +53,11 @@ func (s *Server) page(c echo.Context, status int, page, block string, data any) 
 		block = ""
 	}
 	return s.render(c, status, page, block, data)
+}
+
+// renderBytes executes one block of a page, for an event stream.
+func (s *Server) renderBytes(page, block string, data any) ([]byte, error) {
+	var buf bytes.Buffer
+	err := s.views.Render(&buf, page, block, data)
+	return buf.Bytes(), err
 }

@@ -14,20 +14,43 @@ import (
 
 type resultView struct {
 	Layout
-	ID        string
-	ShareURL  string
-	Created   time.Time
+	verdictView
+	ID       string
+	ShareURL string
+	Created  time.Time
+	Flips    []flipView
+	Answers  []answerView
+	Owner    bool // this browser made the result: it may change the answers
+	WhatIf   *whatIfView
+	Changed  *changedView
+}
+
+// verdictView is an evaluation as a person reads it: on a result page and
+// on a workshop's board for the team.
+type verdictView struct {
 	Ev        *rules.Evaluation
 	Headline  string // "Django recommended"
 	Summary   string
 	Scores    scoreView
 	Primary   sideView // the recommended side (Django for a tie)
 	Secondary sideView
-	Flips     []flipView
-	Answers   []answerView
-	Owner     bool // this browser made the result: it may change the answers
-	WhatIf    *whatIfView
-	Changed   *changedView
+}
+
+func verdict(ev *rules.Evaluation) verdictView {
+	v := verdictView{Ev: ev, Scores: scores(ev.Scores), Summary: summary(ev)}
+	primary := ev.Recommendation
+	switch primary {
+	case rules.Tie:
+		v.Headline = "Too close to call"
+		primary = rules.Django
+		v.Primary = sideView{Side: rules.Django, Title: "What speaks for Django", Reasons: ev.ReasonsFor(rules.Django)}
+	default:
+		v.Headline = primary.Name() + " recommended"
+		v.Primary = sideView{Side: primary, Title: "Why " + primary.Name(), Reasons: ev.ReasonsFor(primary)}
+	}
+	other := primary.Other()
+	v.Secondary = sideView{Side: other, Title: "What speaks for " + other.Name(), Reasons: ev.ReasonsFor(other)}
+	return v
 }
 
 type sideView struct {
@@ -183,26 +206,12 @@ func (s *Server) sectionOf(q string) string {
 
 func (s *Server) resultView(c echo.Context, res store.Result, answers rules.Answers, ev *rules.Evaluation) resultView {
 	v := resultView{
-		ID:       res.ID,
-		ShareURL: s.absURL(c, "/r/"+res.ID),
-		Created:  res.CreatedAt,
-		Ev:       ev,
-		Scores:   scores(ev.Scores),
-		Flips:    s.flipViews(res.ID, nil, ev),
+		verdictView: verdict(ev),
+		ID:          res.ID,
+		ShareURL:    s.absURL(c, "/r/"+res.ID),
+		Created:     res.CreatedAt,
+		Flips:       s.flipViews(res.ID, nil, ev),
 	}
-	primary := ev.Recommendation
-	switch primary {
-	case rules.Tie:
-		v.Headline = "Too close to call"
-		primary = rules.Django
-		v.Primary = sideView{Side: rules.Django, Title: "What speaks for Django", Reasons: ev.ReasonsFor(rules.Django)}
-	default:
-		v.Headline = primary.Name() + " recommended"
-		v.Primary = sideView{Side: primary, Title: "Why " + primary.Name(), Reasons: ev.ReasonsFor(primary)}
-	}
-	other := primary.Other()
-	v.Secondary = sideView{Side: other, Title: "What speaks for " + other.Name(), Reasons: ev.ReasonsFor(other)}
-	v.Summary = summary(ev)
 	for _, sec := range s.rules.Sections {
 		for _, q := range sec.Questions {
 			v.Answers = append(v.Answers, s.answerView(q, answers[q.ID], "/q/"+sec.ID+"#q-"+q.ID))

@@ -38,14 +38,17 @@ func (s *Server) review(c echo.Context) error {
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
-	return s.renderReview(c, http.StatusOK, p.Answers, nil)
+	return s.renderReview(c, http.StatusOK, p, nil)
 }
 
 // submitReview evaluates the answers, stores the result and shows it.
 func (s *Server) submitReview(c echo.Context) error {
 	p := s.loadProgress(c)
 	if missing := form.Missing(s.rules.Questions(), p.Answers); len(missing) > 0 {
-		return s.renderReview(c, http.StatusUnprocessableEntity, p.Answers, missing)
+		return s.renderReview(c, http.StatusUnprocessableEntity, p, missing)
+	}
+	if p.Workshop != nil {
+		return s.submitToWorkshop(c, p)
 	}
 	id, err := s.saveResult(c, p.Answers)
 	if err != nil {
@@ -75,10 +78,11 @@ func (s *Server) saveResult(c echo.Context, a rules.Answers) (string, error) {
 	return res.ID, nil
 }
 
-func (s *Server) renderReview(c echo.Context, status int, a rules.Answers, problems []form.Problem) error {
+func (s *Server) renderReview(c echo.Context, status int, p progress, problems []form.Problem) error {
+	a := p.Answers
 	v := reviewView{
 		Layout:   s.layout(c, "Review your answers"),
-		Progress: s.stepProgress(len(s.rules.Sections)),
+		Progress: s.stepProgress(len(s.rules.Sections), p.Workshop),
 		Problems: problems,
 	}
 	for _, sec := range s.rules.Sections {

@@ -21,6 +21,12 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/evaluate", s.apiEvaluate)
 	api.POST("/results", s.apiCreateResult)
 	api.GET("/results/:id", s.apiResult)
+	api.POST("/workshops", s.apiCreateWorkshop)
+	api.POST("/workshops/:code/submissions", s.apiSubmit)
+	api.GET("/workshops/:code/summary", s.apiSummary)
+	api.GET("/workshops/:code/events", s.apiEvents)
+	api.POST("/workshops/:code/reveal", s.apiReveal)
+	api.POST("/workshops/:code/close", s.apiClose)
 
 	// Pages: CSRF protection on every state-changing form post.
 	pages := e.Group("", s.csrf())
@@ -42,6 +48,26 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/r/:id/decision.md", s.downloadRecord)
 	pages.GET("/r/:id/result.json", s.downloadJSON)
 	pages.GET("/r/:id/qr.svg", s.resultQR)
+
+	// Workshops: the facilitator's pages need the key kept in the session.
+	pages.GET("/w", s.joinByCode)
+	pages.GET("/w/new", s.newWorkshop)
+	pages.POST("/w", s.createWorkshop)
+	pages.GET("/w/:code", s.showWorkshop)
+	pages.POST("/w/:code/join", s.joinWorkshop)
+	pages.POST("/w/:code/answers", s.changeAnswers)
+	pages.POST("/w/:code/leave", s.leaveWorkshop)
+	pages.GET("/w/:code/events", s.participantEvents)
+	pages.GET("/w/:code/created", s.workshopCreated)
+	pages.GET("/w/:code/present", s.present)
+	pages.GET("/w/:code/qr.svg", s.workshopQR)
+	pages.GET("/w/:code/board", s.board)
+	pages.GET("/w/:code/board/events", s.boardEvents)
+	pages.POST("/w/:code/reveal", s.reveal)
+	pages.POST("/w/:code/close", s.closeWorkshop)
+	pages.GET("/w/:code/decision.md", s.exportRecord)
+	pages.GET("/w/:code/answers.csv", s.exportCSV)
+	pages.GET("/w/:code/summary.json", s.exportJSON)
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"stackfit/events"
 	"stackfit/rules"
 	"stackfit/static"
 	"stackfit/store"
@@ -30,6 +32,13 @@ type Config struct {
 	BaseURL string
 	// SessionKeys sign and encrypt the session cookie (hash key, block key).
 	SessionKeys [2][]byte
+	// TrustedProxies are the networks (CIDR) of reverse proxies whose
+	// X-Forwarded-For names the client. Empty: the client is the peer of
+	// the connection, and that header is ignored, since anyone can set it.
+	TrustedProxies []string
+	// Stopping closes when the server shuts down, ending the event streams
+	// that would otherwise keep their connections open past the grace period.
+	Stopping <-chan struct{}
 }
 
 // Server holds every dependency of the handlers, and nothing else.
@@ -42,12 +51,19 @@ type Server struct {
 	sessions *sessions.CookieStore
 	baseURL  *url.URL // nil: taken from each request
 	secure   bool     // served over TLS: cookies get the Secure flag
+	hub      *events.Hub
+	guard    *codeGuard
+	stopping <-chan struct{}
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
-	s := &Server{rules: cfg.Rules, store: cfg.Store, log: cfg.Logger}
+	s := &Server{rules: cfg.Rules, store: cfg.Store, log: cfg.Logger,
+		hub: events.NewHub(), guard: newCodeGuard(), stopping: cfg.Stopping}
+	if s.stopping == nil {
+		s.stopping = make(chan struct{}) // never closes
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -77,14 +93,34 @@ func New(cfg Config) (http.Handler, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	if e.IPExtractor, err = ipExtractor(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	s.routes(e)
 	return e, nil
 }
 
 func (s *Server) templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"asset": s.assets.URL,
-		"side":  func(side rules.Side) string { return side.Name() },
-		"add":   func(a, b int) int { return a + b },
+		"asset":  s.assets.URL,
+		"side":   func(side rules.Side) string { return side.Name() },
+		"add":    func(a, b int) int { return a + b },
+		"plural": plural,
 	}
+}
+
+// ipExtractor decides who the client is, for the join-code rate limit.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, cidr := range trusted {
+		_, n, err := net.ParseCIDR(strings.TrimSpace(cidr))
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: want a network such as 10.0.0.0/8", cidr)
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
 }

@@ -17,6 +17,39 @@ type progress struct {
 	Answers rules.Answers `json:"a,omitempty"`
 	Step    string        `json:"s,omitempty"`
 	Results []string      `json:"r,omitempty"` // newest first
+	// Workshop is set while this person answers for a workshop: the review
+	// then sends the answers to it instead of making a result of their own.
+	Workshop *membership `json:"w,omitempty"`
+	// Facilitates holds the facilitator key of each workshop this browser
+	// created or opened with its facilitator link (code → key).
+	Facilitates map[string]string `json:"f,omitempty"`
+	// NewKey is shown once, on the page after creating a workshop.
+	NewKey string `json:"k,omitempty"`
+}
+
+// membership is a person's place in a workshop: a reload or a second visit
+// finds the same participant instead of making another.
+type membership struct {
+	Code        string `json:"c"`
+	Title       string `json:"t"`
+	Participant string `json:"p"`
+}
+
+// maxFacilitated keeps the cookie small: a facilitator of more workshops
+// opens the older boards with their links again.
+const maxFacilitated = 10
+
+func (p *progress) facilitate(code, key string) {
+	if p.Facilitates == nil {
+		p.Facilitates = map[string]string{}
+	}
+	if _, ok := p.Facilitates[code]; !ok && len(p.Facilitates) >= maxFacilitated {
+		for k := range p.Facilitates {
+			delete(p.Facilitates, k) // any one: the map has no order, and all are recoverable by link
+			break
+		}
+	}
+	p.Facilitates[code] = key
 }
 
 // maxOwnedResults keeps the cookie small; older results stay readable by link.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"stackfit/handlers"
@@ -25,12 +26,14 @@ type serveConfig struct {
 	db         string
 	baseURL    string
 	sessionKey string
+	proxies    string
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", orDefault(getenv("STACKFIT_ADDR"), "127.0.0.1:8080"), "listen on `host:port` (env STACKFIT_ADDR)")
 	fs.StringVar(&c.db, "db", orDefault(getenv("STACKFIT_DB"), "stackfit.db"), "SQLite database `file` (env STACKFIT_DB)")
 	fs.StringVar(&c.baseURL, "base-url", getenv("STACKFIT_BASE_URL"), "public `URL` used in share links (env STACKFIT_BASE_URL)")
+	fs.StringVar(&c.proxies, "trusted-proxy", getenv("STACKFIT_TRUSTED_PROXY"), "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe (env STACKFIT_TRUSTED_PROXY)")
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
 }
 
@@ -60,7 +63,13 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	h, err := handlers.New(handlers.Config{Rules: rs, Store: st, Logger: log, BaseURL: c.baseURL, SessionKeys: keys})
+	var proxies []string
+	if c.proxies != "" {
+		proxies = strings.Split(c.proxies, ",")
+	}
+	stopping := make(chan struct{})
+	h, err := handlers.New(handlers.Config{Rules: rs, Store: st, Logger: log, BaseURL: c.baseURL,
+		SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping})
 	if err != nil {
 		return err
 	}
@@ -75,6 +84,9 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Event streams never go idle on their own: end them when shutdown
+	// starts, so Shutdown is not kept waiting for the whole grace period.
+	srv.RegisterOnShutdown(func() { close(stopping) })
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "stackfit is ready on http://%s (ruleset %s, database %s)\n", ln.Addr(), rs.Version, c.db)

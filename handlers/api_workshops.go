@@ -1,0 +1,161 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/events"
+	"stackfit/rules"
+	"stackfit/store"
+)
+
+type newWorkshopRequest struct {
+	Title     string `json:"title"`
+	Context   string `json:"context"`
+	Anonymous bool   `json:"anonymous"`
+}
+
+type createdWorkshop struct {
+	Code           string `json:"code"`
+	JoinURL        string `json:"join_url"`
+	BoardURL       string `json:"board_url"` // the facilitator link: holds the key
+	FacilitatorKey string `json:"facilitator_key"`
+}
+
+type submissionRequest struct {
+	Name    string                      `json:"name"`
+	Answers *map[string]json.RawMessage `json:"answers"`
+}
+
+type createdSubmission struct {
+	ID     string            `json:"id"`
+	Result *rules.Evaluation `json:"result"`
+	URL    string            `json:"url"` // the participant's own share link
+}
+
+type workshopState struct {
+	Code     string `json:"code"`
+	Revealed bool   `json:"revealed"`
+	Closed   bool   `json:"closed"`
+}
+
+func (s *Server) apiCreateWorkshop(c echo.Context) error {
+	var req newWorkshopRequest
+	if err := rules.DecodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	anonymous := ""
+	if req.Anonymous {
+		anonymous = "yes"
+	}
+	nw, problems := parseNewWorkshop(req.Title, req.Context, anonymous)
+	if len(problems) > 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
+	}
+	w, key, err := s.store.CreateWorkshop(c.Request().Context(), nw)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, createdWorkshop{
+		Code: w.Code, JoinURL: s.absURL(c, "/w/"+w.Code),
+		BoardURL: s.absURL(c, "/w/"+w.Code+"/board?key="+key), FacilitatorKey: key,
+	})
+}
+
+func (s *Server) apiSubmit(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	var req submissionRequest
+	if err := rules.DecodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	if req.Answers == nil {
+		return echo.NewHTTPError(http.StatusBadRequest, `missing "answers": send {"name": "…", "answers": {"<question id>": "<option id>"}}`)
+	}
+	answers, err := rules.DecodeAnswers(*req.Answers)
+	if err != nil {
+		return err
+	}
+	name := ""
+	if !w.Anonymous {
+		var problem string
+		if name, problem = parseName(req.Name); problem != "" {
+			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
+		}
+	}
+	checked, err := s.rules.Check(answers)
+	if err != nil {
+		return err
+	}
+	ev, err := s.rules.Evaluate(checked)
+	if err != nil {
+		return err
+	}
+	part, err := s.store.JoinAndSubmit(c.Request().Context(), w.Code, name, checked, ev)
+	if err != nil {
+		return err
+	}
+	s.hub.Publish(w.Code, events.Submitted, part.ID)
+	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: ev, URL: s.absURL(c, "/r/"+part.ResultID)})
+}
+
+func (s *Server) apiSummary(c echo.Context) error {
+	w, err := s.apiFacilitated(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.tally(c, w)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toSummary(w, t))
+}
+
+func (s *Server) apiReveal(c echo.Context) error {
+	w, err := s.apiFacilitated(c)
+	if err != nil {
+		return err
+	}
+	if w, err = s.store.Reveal(c.Request().Context(), w.Code); err != nil {
+		return err
+	}
+	s.hub.Publish(w.Code, events.Revealed, "")
+	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
+}
+
+func (s *Server) apiClose(c echo.Context) error {
+	w, err := s.apiFacilitated(c)
+	if err != nil {
+		return err
+	}
+	if w, err = s.store.CloseWorkshop(c.Request().Context(), w.Code); err != nil {
+		return err
+	}
+	s.hub.Publish(w.Code, events.Closed, "")
+	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
+}
+
+// apiFacilitated checks the Bearer facilitator key before anything about the
+// workshop is read: without the right key, nothing is revealed.
+func (s *Server) apiFacilitated(c echo.Context) (store.Workshop, error) {
+	key, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+	if !ok || strings.TrimSpace(key) == "" {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop"`)
+		return store.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+	}
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return store.Workshop{}, err
+	}
+	w, err = s.store.Facilitate(c.Request().Context(), w.Code, strings.TrimSpace(key))
+	if errors.Is(err, store.ErrWrongKey) {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop", error="invalid_token"`)
+	}
+	return w, err
+}

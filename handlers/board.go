@@ -1,0 +1,303 @@
+package handlers
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/events"
+	"stackfit/record"
+	"stackfit/rules"
+	"stackfit/store"
+	"stackfit/workshop"
+)
+
+type boardView struct {
+	Layout
+	W          store.Workshop
+	JoinURL    string
+	PresentURL string
+	Board      boardBody
+}
+
+// boardBody is the part of the board that updates live.
+type boardBody struct {
+	W          store.Workshop
+	Joined     int
+	Finished   int
+	People     []personView
+	Team       verdictView
+	TeamFlips  []flipView
+	Individual workshop.Tally
+	Questions  []questionRow // most disagreement first
+	Heat       heatMap
+}
+
+type personView struct {
+	Name     string
+	Finished bool
+	Verdict  string // "Django · medium"
+}
+
+// questionRow is one question on the board: how the team answered it.
+type questionRow struct {
+	ID           string
+	Text         string
+	Disagreement int // percent
+	Answered     int
+	TeamAnswer   string
+	Bars         []barView
+}
+
+type barView struct {
+	Label   string
+	Count   int
+	Percent int
+}
+
+// heatMap is participants × questions: each cell says whether the person's
+// answer matches the team's, with the questions in board order.
+type heatMap struct {
+	Columns []heatColumn
+	Rows    []heatRow
+}
+
+type heatColumn struct{ ID, Text string }
+
+type heatRow struct {
+	Name  string
+	Cells []heatCell
+}
+
+type heatCell struct {
+	Class  string // agrees, differs, unsure, unanswered
+	Answer string
+}
+
+// openBoard stores the key of a facilitator link in the session and drops
+// it from the address bar, so it does not linger in history or screenshots.
+func (s *Server) board(c echo.Context) error {
+	if key := c.QueryParam("key"); key != "" {
+		w, err := s.findWorkshop(c, c.Param("code"))
+		if err != nil {
+			return err
+		}
+		if _, err := s.store.Facilitate(c.Request().Context(), w.Code, key); err != nil {
+			return err
+		}
+		p := s.loadProgress(c)
+		p.facilitate(w.Code, key)
+		if err := s.saveProgress(c, p); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+	}
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	body, err := s.boardBody(c, w)
+	if err != nil {
+		return err
+	}
+	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body,
+		JoinURL: s.absURL(c, "/w/"+w.Code), PresentURL: "/w/" + w.Code + "/present"}
+	v.Live = true
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.page(c, http.StatusOK, "board", "", v)
+}
+
+// boardEvents streams the live part of the board after every change.
+func (s *Server) boardEvents(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	render := func() ([]byte, error) {
+		w, err := s.store.Workshop(c.Request().Context(), w.Code)
+		if err != nil {
+			return nil, err
+		}
+		body, err := s.boardBody(c, w)
+		if err != nil {
+			return nil, err
+		}
+		return s.renderBytes("board", "board-body", body)
+	}
+	return s.stream(c, w.Code, func(events.Event) bool { return true }, render)
+}
+
+func (s *Server) reveal(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.Reveal(c.Request().Context(), w.Code); err != nil {
+		return err
+	}
+	s.hub.Publish(w.Code, events.Revealed, "")
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+}
+
+func (s *Server) closeWorkshop(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.CloseWorkshop(c.Request().Context(), w.Code); err != nil {
+		return err
+	}
+	s.hub.Publish(w.Code, events.Closed, "")
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+}
+
+// summary reads the participants of w and adds their answers up.
+type tally struct {
+	participants []store.Participant
+	sum          workshop.Summary
+}
+
+func (s *Server) tally(c echo.Context, w store.Workshop) (tally, error) {
+	parts, err := s.store.Participants(c.Request().Context(), w.Code)
+	if err != nil {
+		return tally{}, err
+	}
+	var responses []workshop.Response
+	for _, p := range parts {
+		if p.Submitted {
+			responses = append(responses, workshop.Response{Name: p.Name, Answers: p.Answers, Evaluation: p.Evaluation})
+		}
+	}
+	sum, err := workshop.Summarize(s.rules, responses)
+	return tally{participants: parts, sum: sum}, err
+}
+
+func (s *Server) summarize(c echo.Context, w store.Workshop) (workshop.Summary, error) {
+	t, err := s.tally(c, w)
+	return t.sum, err
+}
+
+func (s *Server) boardBody(c echo.Context, w store.Workshop) (boardBody, error) {
+	t, err := s.tally(c, w)
+	if err != nil {
+		return boardBody{}, err
+	}
+	b := boardBody{
+		W: w, Joined: len(t.participants), Team: verdict(t.sum.Evaluation),
+		TeamFlips: s.teamFlips(t.sum.Evaluation), Individual: t.sum.Individual,
+		Questions: s.questionRows(t.sum),
+	}
+	for _, col := range b.Questions {
+		b.Heat.Columns = append(b.Heat.Columns, heatColumn{ID: col.ID, Text: col.Text})
+	}
+	for i, p := range t.participants {
+		name := displayName(w, p, i)
+		pv := personView{Name: name, Finished: p.Submitted}
+		if p.Submitted {
+			b.Finished++
+			pv.Verdict = verdictLine(p.Evaluation)
+			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(name, p.Answers, t.sum, b.Questions))
+		}
+		b.People = append(b.People, pv)
+	}
+	return b, nil
+}
+
+// displayName is what the board calls a participant; anonymous workshops
+// number people in the order they joined.
+func displayName(w store.Workshop, p store.Participant, i int) string {
+	if w.Anonymous || p.Name == "" {
+		return "Participant " + strconv.Itoa(i+1)
+	}
+	return p.Name
+}
+
+func verdictLine(ev *rules.Evaluation) string {
+	if ev.Recommendation == rules.Tie {
+		return "Too close to call"
+	}
+	return ev.Recommendation.Name() + " · " + string(ev.Confidence)
+}
+
+func (s *Server) questionRows(sum workshop.Summary) []questionRow {
+	var rows []questionRow
+	for _, qs := range sum.Ranked() {
+		q := qs.Question
+		row := questionRow{ID: q.ID, Text: q.Text, Disagreement: int(qs.Disagreement*100 + 0.5),
+			Answered: sum.Responses - qs.Unanswered, TeamAnswer: "no team answer"}
+		if len(qs.Team.Options) > 0 {
+			row.TeamAnswer = s.answerView(q, qs.Team, "").Answer
+		}
+		for _, o := range q.Options {
+			n := qs.Distribution[o.ID]
+			bar := barView{Label: o.Label, Count: n}
+			if row.Answered > 0 {
+				bar.Percent = 100 * n / row.Answered
+			}
+			row.Bars = append(row.Bars, bar)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func (s *Server) heatRow(name string, answers rules.Answers, sum workshop.Summary, cols []questionRow) heatRow {
+	row := heatRow{Name: name}
+	for _, col := range cols {
+		qs, _ := sum.Question(col.ID)
+		a, answered := answers[col.ID]
+		cell := heatCell{Class: workshop.Agreement(qs.Question, qs.Team, a, answered), Answer: "not answered"}
+		if answered {
+			cell.Answer = s.answerView(qs.Question, a, "").Answer
+		}
+		row.Cells = append(row.Cells, cell)
+	}
+	return row
+}
+
+// teamFlips are the single team answers that would change the team's result.
+func (s *Server) teamFlips(ev *rules.Evaluation) []flipView {
+	var out []flipView
+	for _, f := range ev.Flips {
+		if q, ok := s.rules.Question(f.Question); ok {
+			out = append(out, flipView{Question: q.Text, Answer: s.answerView(q, f.Answer, "").Answer, Recommendation: f.Recommendation})
+		}
+	}
+	return out
+}
+
+// discussion lists the questions the team differed on, most first, as the
+// decision record's discussion points.
+func (s *Server) discussion(sum workshop.Summary) []record.Point {
+	var out []record.Point
+	for _, qs := range sum.Ranked() {
+		if qs.Disagreement == 0 {
+			break
+		}
+		var parts []string
+		for _, o := range qs.Question.Options {
+			if n := qs.Distribution[o.ID]; n > 0 {
+				parts = append(parts, strconv.Itoa(n)+" × "+o.Label)
+			}
+		}
+		out = append(out, record.Point{Question: qs.ID, Summary: strings.Join(parts, ", "), Disagreement: qs.Disagreement})
+	}
+	return out
+}
+
+// consulted names the people who answered, for the decision record.
+func consulted(w store.Workshop, parts []store.Participant) []string {
+	var names []string
+	for i, p := range parts {
+		if p.Submitted {
+			names = append(names, displayName(w, p, i))
+		}
+	}
+	if w.Anonymous && len(names) > 0 {
+		return []string{strconv.Itoa(len(names)) + " participants, anonymously"}
+	}
+	return slices.Clip(names)
+}

@@ -1,0 +1,231 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/events"
+	"stackfit/rules"
+	"stackfit/store"
+)
+
+type joinView struct {
+	Layout
+	joinForm
+}
+
+// joinForm is the code field, on the join page and the landing page.
+type joinForm struct {
+	Code    string
+	Problem string
+}
+
+// joinByCode takes the code typed on the landing page (a GET form, so it
+// works without JavaScript and can be bookmarked).
+func (s *Server) joinByCode(c echo.Context) error {
+	raw := c.QueryParam("code")
+	if raw == "" {
+		return s.page(c, http.StatusOK, "workshop-join", "", joinView{Layout: s.layout(c, "Join a workshop")})
+	}
+	w, err := s.findWorkshop(c, raw)
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusNotFound {
+		v := joinView{Layout: s.layout(c, "Check the code: Join a workshop"), joinForm: joinForm{Code: raw, Problem: msgNoWorkshop}}
+		return s.page(c, http.StatusNotFound, "workshop-join", "", v)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code)
+}
+
+type workshopView struct {
+	Layout
+	W           store.Workshop
+	Joined      bool
+	Participant store.Participant
+	Own         *verdictView // this person's result, once submitted
+	Team        *teamView    // once revealed
+	NameProblem string
+	Name        string
+	Facilitator bool
+}
+
+// teamView is the team's result as participants see it after the reveal.
+type teamView struct {
+	verdictView
+	Responses int
+	Differed  []questionRow // where the team differed most
+}
+
+// showWorkshop is a participant's page: join, then follow the workshop.
+func (s *Server) showWorkshop(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	v, err := s.workshopView(c, w)
+	if err != nil {
+		return err
+	}
+	return s.page(c, http.StatusOK, "workshop", "", v)
+}
+
+func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, error) {
+	p := s.loadProgress(c)
+	v := workshopView{Layout: s.layout(c, w.Title), W: w}
+	v.Live = true
+	_, v.Facilitator = p.Facilitates[w.Code]
+	if p.Workshop != nil && p.Workshop.Code == w.Code {
+		part, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			// A participant gone from the database joins again.
+		case err != nil:
+			return v, err
+		default:
+			v.Joined, v.Participant = true, part
+			if part.Evaluation != nil {
+				own := verdict(part.Evaluation)
+				v.Own = &own
+			}
+		}
+	}
+	if w.Revealed {
+		sum, err := s.summarize(c, w)
+		if err != nil {
+			return v, err
+		}
+		team := teamView{verdictView: verdict(sum.Evaluation), Responses: sum.Responses}
+		rows := s.questionRows(sum)
+		team.Differed = rows[:min(5, len(rows))]
+		v.Team = &team
+	}
+	return v, nil
+}
+
+// joinWorkshop makes this browser a participant, once: joining again (a
+// reload, a second click) finds the same participant.
+func (s *Server) joinWorkshop(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	if w.Closed {
+		return store.ErrClosed
+	}
+	p := s.loadProgress(c)
+	if p.Workshop != nil && p.Workshop.Code == w.Code {
+		if _, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant); err == nil {
+			return c.Redirect(http.StatusSeeOther, "/q")
+		}
+	}
+	name := ""
+	if !w.Anonymous {
+		var problem string
+		if name, problem = parseName(c.FormValue("name")); problem != "" {
+			v, err := s.workshopView(c, w)
+			if err != nil {
+				return err
+			}
+			v.Title, v.NameProblem, v.Name = "Check your name: "+w.Title, problem, c.FormValue("name")
+			return s.page(c, http.StatusUnprocessableEntity, "workshop", "", v)
+		}
+	}
+	part, err := s.store.Join(c.Request().Context(), w.Code, name)
+	if err != nil {
+		return err
+	}
+	s.hub.Publish(w.Code, events.Joined, part.ID)
+	// Everyone in a workshop starts from a blank questionnaire.
+	p.Workshop = &membership{Code: w.Code, Title: w.Title, Participant: part.ID}
+	p.Answers, p.Step = nil, ""
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/q")
+}
+
+// submitToWorkshop sends the reviewed answers to the workshop this person
+// joined; the review page calls it instead of making a result of one's own.
+func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
+	checked, err := s.rules.Check(p.Answers)
+	if err != nil {
+		return err
+	}
+	ev, err := s.rules.Evaluate(checked)
+	if err != nil {
+		return err
+	}
+	part, err := s.store.Submit(c.Request().Context(), p.Workshop.Code, p.Workshop.Participant, checked, ev)
+	if err != nil {
+		return err
+	}
+	s.hub.Publish(p.Workshop.Code, events.Submitted, part.ID)
+	p.addResult(part.ResultID)
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/w/"+p.Workshop.Code)
+}
+
+// changeAnswers brings a participant's submitted answers back into the
+// questionnaire, to change them while the workshop is open.
+func (s *Server) changeAnswers(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	if w.Closed {
+		return store.ErrClosed
+	}
+	p := s.loadProgress(c)
+	if p.Workshop == nil || p.Workshop.Code != w.Code {
+		return c.Redirect(http.StatusSeeOther, "/w/"+w.Code)
+	}
+	part, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
+	if err != nil {
+		return err
+	}
+	if part.Answers != nil {
+		p.Answers = part.Answers
+	}
+	p.Step = reviewStep
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/q/"+reviewStep)
+}
+
+// leaveWorkshop goes back to answering for oneself; the submitted answers stay.
+func (s *Server) leaveWorkshop(c echo.Context) error {
+	p := s.loadProgress(c)
+	p.Workshop, p.Answers, p.Step = nil, rules.Answers(nil), ""
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// participantEvents streams the participant's status block, again whenever
+// the facilitator reveals or closes the workshop.
+func (s *Server) participantEvents(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	render := func() ([]byte, error) {
+		w, err := s.store.Workshop(c.Request().Context(), w.Code)
+		if err != nil {
+			return nil, err
+		}
+		v, err := s.workshopView(c, w)
+		if err != nil {
+			return nil, err
+		}
+		return s.renderBytes("workshop", "workshop-status", v)
+	}
+	return s.stream(c, w.Code, func(e events.Event) bool { return e.Kind == events.Revealed || e.Kind == events.Closed }, render)
+}

@@ -1,0 +1,159 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/events"
+)
+
+// Event streams (server-sent events) keep a connection open per watching
+// browser. These timings keep them cheap and alive behind proxies.
+const (
+	// coalesce gathers a burst of submissions into one re-render of the
+	// board: 300 people submitting in a few seconds cost a few renders a
+	// second, and the board still moves well within a second.
+	coalesce = 200 * time.Millisecond
+	// keepAlive sends a comment line so idle proxies do not cut the stream.
+	keepAlive = 25 * time.Second
+)
+
+// stream sends render's HTML now and again after every event that matters,
+// as unnamed SSE messages, which htmx's hx-sse swaps into the element that
+// connected. It returns when the browser goes away or the server stops.
+func (s *Server) stream(c echo.Context, code string, matters func(events.Event) bool, render func() ([]byte, error)) error {
+	evs, stop := s.hub.Subscribe(code)
+	defer stop()
+	w := startStream(c)
+	send := func() error {
+		html, err := render()
+		if err != nil {
+			return err
+		}
+		writeSSE(w, "", "", html)
+		w.Flush()
+		return nil
+	}
+	if err := send(); err != nil {
+		return err
+	}
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.Request().Context().Done():
+			return nil
+		case <-s.stopping:
+			return nil
+		case <-tick.C:
+			io.WriteString(w, ": keep-alive\n\n")
+			w.Flush()
+		case e, ok := <-evs:
+			if !ok {
+				return nil // fell behind: the browser reconnects and gets the whole state
+			}
+			if !matters(e) {
+				continue
+			}
+			if !drain(evs, coalesce, s.stopping) {
+				return nil
+			}
+			if err := send(); err != nil {
+				s.log.Error("event stream", "path", c.Request().URL.Path, "err", err)
+				return nil // headers are sent: an error page cannot follow
+			}
+		}
+	}
+}
+
+// drain swallows further events for d, so a burst becomes one message. It
+// reports false when the stream should end.
+func drain(evs <-chan events.Event, d time.Duration, stopping <-chan struct{}) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			return true
+		case <-stopping:
+			return false
+		case _, ok := <-evs:
+			if !ok {
+				return false
+			}
+		}
+	}
+}
+
+func startStream(c echo.Context) *echo.Response {
+	w := c.Response()
+	h := w.Header()
+	h.Set(echo.HeaderContentType, "text/event-stream")
+	h.Set(echo.HeaderCacheControl, "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not hold messages back
+	w.WriteHeader(http.StatusOK)
+	w.Flush()
+	return w
+}
+
+// writeSSE writes one message; each line of data gets its own "data:" line.
+func writeSSE(w io.Writer, id, event string, data []byte) {
+	var b bytes.Buffer
+	if id != "" {
+		b.WriteString("id: " + id + "\n")
+	}
+	if event != "" {
+		b.WriteString("event: " + event + "\n")
+	}
+	for line := range bytes.Lines(data) {
+		b.WriteString("data: ")
+		b.Write(bytes.TrimRight(line, "\r\n"))
+		b.WriteByte('\n')
+	}
+	if len(data) == 0 {
+		b.WriteString("data:\n")
+	}
+	b.WriteByte('\n')
+	w.Write(b.Bytes())
+}
+
+// apiEvents streams a workshop's events as JSON, one SSE message per
+// submission or change of state, named by its type.
+func (s *Server) apiEvents(c echo.Context) error {
+	w, err := s.apiFacilitated(c)
+	if err != nil {
+		return err
+	}
+	evs, stop := s.hub.Subscribe(w.Code)
+	defer stop()
+	out := startStream(c)
+	writeSSE(out, "", "ready", []byte(`{"code":`+strconv.Quote(w.Code)+`}`))
+	out.Flush()
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.Request().Context().Done():
+			return nil
+		case <-s.stopping:
+			return nil
+		case <-tick.C:
+			io.WriteString(out, ": keep-alive\n\n")
+			out.Flush()
+		case e, ok := <-evs:
+			if !ok {
+				return nil
+			}
+			data, _ := json.Marshal(e)
+			writeSSE(out, fmt.Sprint(e.ID), string(e.Kind), data)
+			out.Flush()
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/record"
+	"stackfit/rules"
+	"stackfit/store"
+	"stackfit/workshop"
+)
+
+// workshopSummary is the API's summary of a workshop (and the JSON export).
+type workshopSummary struct {
+	Code         string                     `json:"code"`
+	Title        string                     `json:"title"`
+	Participants int                        `json:"participants"` // who submitted answers
+	Joined       int                        `json:"joined"`
+	Revealed     bool                       `json:"revealed"`
+	Closed       bool                       `json:"closed"`
+	Questions    []workshop.QuestionSummary `json:"questions"`
+	Team         *rules.Evaluation          `json:"team"`
+	Individual   workshop.Tally             `json:"individual"`
+}
+
+func toSummary(w store.Workshop, t tally) workshopSummary {
+	return workshopSummary{
+		Code: w.Code, Title: w.Title, Participants: t.sum.Responses, Joined: len(t.participants),
+		Revealed: w.Revealed, Closed: w.Closed, Questions: t.sum.Questions,
+		Team: t.sum.Evaluation, Individual: t.sum.Individual,
+	}
+}
+
+func (s *Server) exportJSON(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.tally(c, w)
+	if err != nil {
+		return err
+	}
+	body, err := json.MarshalIndent(toSummary(w, t), "", "  ")
+	if err != nil {
+		return err
+	}
+	attachment(c, "stackfit-workshop-"+w.Code+".json")
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, body)
+}
+
+// exportRecord is the team's decision record: the team answers as drivers,
+// the disagreements as discussion points, the participants as consulted.
+func (s *Server) exportRecord(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.tally(c, w)
+	if err != nil {
+		return err
+	}
+	md := record.Markdown(record.Decision{
+		Title:      w.Title,
+		Context:    w.Context,
+		Date:       time.Now(),
+		Ruleset:    s.rules,
+		Answers:    t.sum.Team,
+		Evaluation: t.sum.Evaluation,
+		Consulted:  consulted(w, t.participants),
+		Discussion: s.discussion(t.sum),
+	})
+	attachment(c, "stackfit-workshop-"+w.Code+".md")
+	return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", md)
+}
+
+// exportCSV has one row per participant and one column per question, with
+// option ids (stable, unlike labels) and ";" between ticked options.
+func (s *Server) exportCSV(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	parts, err := s.store.Participants(c.Request().Context(), w.Code)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	out := csv.NewWriter(&buf)
+	header := []string{"participant", "submitted_at", "recommendation", "confidence"}
+	questions := s.rules.Questions()
+	for _, q := range questions {
+		header = append(header, q.ID)
+	}
+	out.Write(header)
+	for i, p := range parts {
+		row := []string{spreadsheetSafe(displayName(w, p, i)), "", "", ""}
+		if p.Submitted {
+			row[1] = p.SubmittedAt.UTC().Format(time.RFC3339)
+			row[2], row[3] = string(p.Evaluation.Recommendation), string(p.Evaluation.Confidence)
+		}
+		for _, q := range questions {
+			row = append(row, strings.Join(p.Answers[q.ID].Options, ";"))
+		}
+		out.Write(row)
+	}
+	out.Flush()
+	if err := out.Error(); err != nil {
+		return err
+	}
+	attachment(c, "stackfit-workshop-"+w.Code+".csv")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// spreadsheetSafe keeps a name from being run as a formula when the CSV is
+// opened in a spreadsheet (CSV injection).
+func spreadsheetSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

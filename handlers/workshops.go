@@ -1,0 +1,193 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit/qr"
+	"stackfit/store"
+	"stackfit/workshop"
+)
+
+// Limits on what people type; they keep pages and records readable.
+const (
+	maxTitle   = 120
+	maxContext = 1000
+	maxName    = 60
+)
+
+type newWorkshopView struct {
+	Layout
+	Title, Context string
+	Anonymous      bool
+	Problems       []fieldProblem
+}
+
+// fieldProblem is a form field that needs fixing, shown beside it and in the summary.
+type fieldProblem struct {
+	Field, Label, Message string
+}
+
+func (s *Server) newWorkshop(c echo.Context) error {
+	return s.page(c, http.StatusOK, "workshop-new", "", newWorkshopView{Layout: s.layout(c, "Run a workshop")})
+}
+
+// createWorkshop makes a workshop and keeps its facilitator key in this
+// browser's session; the key is shown once on the next page.
+func (s *Server) createWorkshop(c echo.Context) error {
+	nw, problems := parseNewWorkshop(c.FormValue("title"), c.FormValue("context"), c.FormValue("anonymous"))
+	if len(problems) > 0 {
+		v := newWorkshopView{Layout: s.layout(c, "Check the workshop: Run a workshop"),
+			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous, Problems: problems}
+		return s.page(c, http.StatusUnprocessableEntity, "workshop-new", "", v)
+	}
+	w, key, err := s.store.CreateWorkshop(c.Request().Context(), nw)
+	if err != nil {
+		return err
+	}
+	p := s.loadProgress(c)
+	p.facilitate(w.Code, key)
+	p.NewKey = key
+	if err := s.saveProgress(c, p); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/created")
+}
+
+// parseNewWorkshop checks the workshop form (and the API's fields).
+func parseNewWorkshop(title, context, anonymous string) (store.NewWorkshop, []fieldProblem) {
+	nw := store.NewWorkshop{
+		Title:     strings.TrimSpace(title),
+		Context:   strings.TrimSpace(context),
+		Anonymous: anonymous == "yes" || anonymous == "true",
+	}
+	var problems []fieldProblem
+	switch {
+	case nw.Title == "":
+		problems = append(problems, fieldProblem{"title", "Title", "Give the workshop a title, such as “Booking platform v2 kickoff”."})
+	case utf8.RuneCountInString(nw.Title) > maxTitle || !printable(nw.Title):
+		problems = append(problems, fieldProblem{"title", "Title", "Keep the title to one line of at most 120 characters."})
+	}
+	if utf8.RuneCountInString(nw.Context) > maxContext || !utf8.ValidString(nw.Context) {
+		problems = append(problems, fieldProblem{"context", "Context", "Keep the context to at most 1000 characters."})
+	}
+	return nw, problems
+}
+
+// parseName checks a participant's display name.
+func parseName(name string) (string, string) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", "Give the name the others will see on the board."
+	case utf8.RuneCountInString(name) > maxName || !printable(name):
+		return "", "Keep the name to one line of at most 60 characters."
+	}
+	return name, ""
+}
+
+func printable(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
+}
+
+type createdView struct {
+	Layout
+	W          store.Workshop
+	JoinURL    string
+	BoardLink  string // with the key: shown once
+	HasBoard   bool
+	PresentURL string
+}
+
+// workshopCreated shows the facilitator link once, with the join details.
+func (s *Server) workshopCreated(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	p := s.loadProgress(c)
+	key, ok := p.Facilitates[w.Code]
+	if !ok {
+		return echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+	}
+	v := createdView{Layout: s.layout(c, "Your workshop: "+w.Title), W: w, HasBoard: true,
+		JoinURL: s.absURL(c, "/w/"+w.Code), PresentURL: "/w/" + w.Code + "/present"}
+	if p.NewKey == key {
+		v.BoardLink = s.absURL(c, "/w/"+w.Code+"/board?key="+key)
+		p.NewKey = ""
+		if err := s.saveProgress(c, p); err != nil {
+			return err
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store") // the key must not linger in a cache
+	return s.page(c, http.StatusOK, "workshop-created", "", v)
+}
+
+type presentView struct {
+	Layout
+	W       store.Workshop
+	JoinURL string
+	Code    string // spaced for reading aloud: "K7Q H2M"
+}
+
+// present is the projector page: the code, the join link and its QR code.
+func (s *Server) present(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	v := presentView{Layout: s.layout(c, "Join “"+w.Title+"”"), W: w, JoinURL: s.absURL(c, "/w/"+w.Code),
+		Code: w.Code[:3] + " " + w.Code[3:]}
+	return s.page(c, http.StatusOK, "workshop-present", "", v)
+}
+
+func (s *Server) workshopQR(c echo.Context) error {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	svg, err := qr.SVG(s.absURL(c, "/w/"+w.Code))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=86400")
+	return c.Blob(http.StatusOK, "image/svg+xml", svg)
+}
+
+// findWorkshop looks a code up for anyone, counting codes that do not exist
+// against the client (see codeGuard).
+func (s *Server) findWorkshop(c echo.Context, raw string) (store.Workshop, error) {
+	client := c.RealIP()
+	if s.guard.blocked(client) {
+		return store.Workshop{}, echo.NewHTTPError(http.StatusTooManyRequests, friendly[http.StatusTooManyRequests])
+	}
+	code, ok := workshop.ParseCode(raw)
+	var w store.Workshop
+	err := store.ErrNotFound
+	if ok {
+		w, err = s.store.Workshop(c.Request().Context(), code)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		s.guard.failed(client)
+		return store.Workshop{}, echo.NewHTTPError(http.StatusNotFound, msgNoWorkshop).SetInternal(err)
+	}
+	return w, err
+}
+
+// facilitated returns the workshop when this browser holds its facilitator key.
+func (s *Server) facilitated(c echo.Context) (store.Workshop, error) {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err != nil {
+		return store.Workshop{}, err
+	}
+	key := s.loadProgress(c).Facilitates[w.Code]
+	if key == "" {
+		return store.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+	}
+	return s.store.Facilitate(c.Request().Context(), w.Code, key)
+}
