@@ -46,3 +46,28 @@ func TestParseCode(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseCode checks the decoder of codes people type: whatever it accepts
+// is a well-formed code that reads back as itself, and every code survives
+// being typed in lower case with a space or dash.
+func FuzzParseCode(f *testing.F) {
+	for _, s := range []string{"K7QH2M", "k7q-h2m", " k7q h2m ", "K7QH2", "K7QH2MM", "OIL123", "ß7QH2M", "\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		code, ok := ParseCode(s)
+		if !ok {
+			if code != "" {
+				t.Fatalf("ParseCode(%q) refused but returned %q", s, code)
+			}
+			return
+		}
+		if len(code) != CodeLength || strings.Trim(code, codeAlphabet) != "" {
+			t.Fatalf("ParseCode(%q) = %q, not a code", s, code)
+		}
+		typed := strings.ToLower(code[:3]) + " - " + strings.ToLower(code[3:])
+		if again, ok := ParseCode(typed); !ok || again != code {
+			t.Fatalf("ParseCode(%q) = %q, %v; want %q", typed, again, ok, code)
+		}
+	})
+}
