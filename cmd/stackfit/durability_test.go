@@ -22,7 +22,7 @@ type server struct {
 	base string
 }
 
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "stackfit")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -34,7 +34,7 @@ func buildBinary(t *testing.T) string {
 
 var readyLine = regexp.MustCompile(`ready on (http://\S+)`)
 
-func startServer(t *testing.T, bin, db string) *server {
+func startServer(t testing.TB, bin, db string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Stderr = os.Stderr
