@@ -12,6 +12,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,11 +101,15 @@ func runWorkshopLoad(tb testing.TB, base string, rs *rules.Ruleset) loadFigures 
 
 	var ws struct {
 		Code           string `json:"code"`
+		BoardURL       string `json:"board_url"`
 		FacilitatorKey string `json:"facilitator_key"`
 	}
 	postJSON(tb, client, base+"/api/v1/workshops", "", map[string]any{"title": "Load test", "anonymous": false}, http.StatusCreated, &ws)
 	board := watchBoard(ctx, tb, base+"/api/v1/workshops/"+ws.Code+"/events", ws.FacilitatorKey)
 	defer board.stop()
+	// The live HTML board listens too, re-rendering as the burst comes in.
+	page := watchHTMLBoard(ctx, tb, base, ws.BoardURL)
+	defer page.stop()
 
 	people := generateAnswers(rs, loadSeed, loadParticipants)
 	replies, figures := submitAll(client, base+"/api/v1/workshops/"+ws.Code+"/submissions", people)
@@ -115,6 +120,7 @@ func runWorkshopLoad(tb testing.TB, base string, rs *rules.Ruleset) loadFigures 
 	postJSON(tb, client, base+"/api/v1/workshops/"+ws.Code+"/reveal", ws.FacilitatorKey, nil, http.StatusOK, nil)
 	announced := board.submissionsUntil(tb, "revealed")
 	checkAnnounced(tb, replies, announced)
+	page.untilContains(tb, fmt.Sprintf("<strong>%d</strong> finished", loadParticipants))
 
 	var sum loadSummary
 	getJSON(tb, client, base+"/api/v1/workshops/"+ws.Code+"/summary", ws.FacilitatorKey, &sum)
@@ -416,32 +422,81 @@ type sseEvent struct{ name, data string }
 // event has arrived, so nothing submitted afterwards can be missed.
 func watchBoard(ctx context.Context, tb testing.TB, url, key string) *boardStream {
 	tb.Helper()
+	s := openStream(ctx, tb, http.DefaultClient, url, key)
+	if e := s.next(tb, "the ready event"); e.name != "ready" {
+		s.stop()
+		tb.Fatalf("the event stream began with %q (%s), not ready", e.name, e.data)
+	}
+	return s
+}
+
+// watchHTMLBoard opens the board as the facilitator's browser does: the
+// facilitator link puts the key in a session, and the page's htmx connects
+// to the board's own stream, which re-renders the board as people submit.
+func watchHTMLBoard(ctx context.Context, tb testing.TB, base, boardURL string) *boardStream {
+	tb.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	res, err := browser.Get(boardURL)
+	if err != nil {
+		tb.Fatalf("open the facilitator link: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		tb.Fatalf("the facilitator link gave %s", res.Status)
+	}
+	path := strings.TrimPrefix(res.Request.URL.String(), base)
+	s := openStream(ctx, tb, browser, base+path+"/events", "")
+	if e := s.next(tb, "the board's first render"); !strings.Contains(e.data, "board-status") {
+		s.stop()
+		tb.Fatalf("the board's stream began with %q, not the board", e.data)
+	}
+	return s
+}
+
+// openStream connects to a text/event-stream and reads it in the background.
+func openStream(ctx context.Context, tb testing.TB, client *http.Client, url, key string) *boardStream {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		cancel()
 		tb.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+key)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
 	req.Header.Set("Accept", "text/event-stream")
 	// No client timeout: it would cut the stream; ctx bounds it instead.
-	res, err := http.DefaultClient.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		cancel()
-		tb.Fatalf("connect to the event stream: %v", err)
+		tb.Fatalf("connect to %s: %v", url, err)
 	}
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
 		res.Body.Close()
 		cancel()
-		tb.Fatalf("event stream: %s, Content-Type %q", res.Status, res.Header.Get("Content-Type"))
+		tb.Fatalf("%s: %s, Content-Type %q", url, res.Status, res.Header.Get("Content-Type"))
 	}
-	s := &boardStream{events: make(chan sseEvent), cancel: cancel, done: make(chan struct{})}
+	// Buffered, so the stream is read as fast as a browser reads it while
+	// the test is busy submitting.
+	s := &boardStream{events: make(chan sseEvent, 1024), cancel: cancel, done: make(chan struct{})}
 	go s.read(ctx, res.Body)
-	if e := s.next(tb, "the ready event"); e.name != "ready" {
-		s.stop()
-		tb.Fatalf("the event stream began with %q (%s), not ready", e.name, e.data)
-	}
 	return s
+}
+
+// untilContains reads rendered boards until one contains want; it returns
+// how many renders that took.
+func (s *boardStream) untilContains(tb testing.TB, want string) int {
+	tb.Helper()
+	for n := 1; ; n++ {
+		if e := s.next(tb, "a board showing "+want); strings.Contains(e.data, want) {
+			return n
+		}
+	}
 }
 
 // read parses server-sent events until the stream ends or ctx is done.
