@@ -31,7 +31,10 @@ const (
 func (s *Server) stream(c echo.Context, code string, matters func(events.Event) bool, render func() ([]byte, error)) error {
 	evs, stop := s.hub.Subscribe(code)
 	defer stop()
-	w := startStream(c)
+	w, ok := startStream(c)
+	if !ok {
+		return nil
+	}
 	send := func() error {
 		html, err := render()
 		if err != nil {
@@ -92,15 +95,21 @@ func drain(evs <-chan events.Event, d time.Duration, stopping <-chan struct{}) b
 	}
 }
 
-func startStream(c echo.Context) *echo.Response {
-	w := c.Response()
+// startStream sends the headers of an event stream. ok is false for a HEAD
+// request (see headAsGet): the headers are its whole answer, and a stream
+// left open would hold a connection the client means to reuse.
+func startStream(c echo.Context) (w *echo.Response, ok bool) {
+	w = c.Response()
 	h := w.Header()
 	h.Set(echo.HeaderContentType, "text/event-stream")
 	h.Set(echo.HeaderCacheControl, "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not hold messages back
 	w.WriteHeader(http.StatusOK)
+	if _, head := w.Writer.(bodyless); head {
+		return w, false
+	}
 	w.Flush()
-	return w
+	return w, true
 }
 
 // writeSSE writes one message; each line of data gets its own "data:" line.
@@ -133,7 +142,10 @@ func (s *Server) apiEvents(c echo.Context) error {
 	}
 	evs, stop := s.hub.Subscribe(w.Code)
 	defer stop()
-	out := startStream(c)
+	out, ok := startStream(c)
+	if !ok {
+		return nil
+	}
 	writeSSE(out, "", "ready", []byte(`{"code":`+strconv.Quote(w.Code)+`}`))
 	out.Flush()
 	tick := time.NewTicker(keepAlive)
