@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit/events"
-	"stackfit/rules"
 	"stackfit/store"
 )
 
@@ -202,9 +201,14 @@ func (s *Server) changeAnswers(c echo.Context) error {
 // leaveWorkshop goes back to answering for oneself; the submitted answers stay.
 func (s *Server) leaveWorkshop(c echo.Context) error {
 	p := s.loadProgress(c)
-	p.Workshop, p.Answers, p.Step = nil, rules.Answers(nil), ""
+	// The answers stay: someone who leaves, say after the workshop closed,
+	// still gets their own result from them.
+	p.Workshop = nil
 	if err := s.saveProgress(c, p); err != nil {
 		return err
+	}
+	if len(p.Answers) > 0 {
+		return c.Redirect(http.StatusSeeOther, "/q/"+reviewStep)
 	}
 	return c.Redirect(http.StatusSeeOther, "/")
 }

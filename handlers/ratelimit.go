@@ -34,6 +34,21 @@ func (g *codeGuard) blocked(client string) bool {
 	return ok && l.Tokens() < 1
 }
 
+// retryAfter is how long a blocked client waits for its next try.
+func (g *codeGuard) retryAfter(client string) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	l, ok := g.clients[client]
+	if !ok {
+		return 0
+	}
+	missing := 1 - l.Tokens()
+	if missing <= 0 {
+		return 0
+	}
+	return time.Duration(missing / float64(g.every) * float64(time.Second))
+}
+
 // failed counts one lookup of a code that does not exist.
 func (g *codeGuard) failed(client string) {
 	g.mu.Lock()

@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -164,6 +166,8 @@ func (s *Server) workshopQR(c echo.Context) error {
 func (s *Server) findWorkshop(c echo.Context, raw string) (store.Workshop, error) {
 	client := c.RealIP()
 	if s.guard.blocked(client) {
+		secs := int(math.Ceil(s.guard.retryAfter(client).Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 		return store.Workshop{}, echo.NewHTTPError(http.StatusTooManyRequests, friendly[http.StatusTooManyRequests])
 	}
 	code, ok := workshop.ParseCode(raw)
