@@ -52,11 +52,7 @@ func (s *Server) apiCreateResult(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	checked, err := s.rules.Check(answers)
-	if err != nil {
-		return err
-	}
-	ev, err := s.rules.Evaluate(checked)
+	checked, ev, err := s.decide(answers)
 	if err != nil {
 		return err
 	}

@@ -89,11 +89,7 @@ func (s *Server) apiSubmit(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
 		}
 	}
-	checked, err := s.rules.Check(answers)
-	if err != nil {
-		return err
-	}
-	ev, err := s.rules.Evaluate(checked)
+	checked, ev, err := s.decide(answers)
 	if err != nil {
 		return err
 	}

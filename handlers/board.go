@@ -116,18 +116,8 @@ func (s *Server) boardEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	render := func() ([]byte, error) {
-		w, err := s.store.Workshop(c.Request().Context(), w.Code)
-		if err != nil {
-			return nil, err
-		}
-		body, err := s.boardBody(c, w)
-		if err != nil {
-			return nil, err
-		}
-		return s.renderBytes("board", "board-body", body)
-	}
-	return s.stream(c, w.Code, func(events.Event) bool { return true }, render)
+	view := func(w store.Workshop) (any, error) { return s.boardBody(c, w) }
+	return s.stream(c, w.Code, func(events.Event) bool { return true }, "board", "board-body", view)
 }
 
 func (s *Server) reveal(c echo.Context) error {

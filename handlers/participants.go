@@ -105,15 +105,21 @@ func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, e
 	return v, nil
 }
 
+// openWorkshop finds the workshop of the URL, refusing once it is closed.
+func (s *Server) openWorkshop(c echo.Context) (store.Workshop, error) {
+	w, err := s.findWorkshop(c, c.Param("code"))
+	if err == nil && w.Closed {
+		err = store.ErrClosed
+	}
+	return w, err
+}
+
 // joinWorkshop makes this browser a participant, once: joining again (a
 // reload, a second click) finds the same participant.
 func (s *Server) joinWorkshop(c echo.Context) error {
-	w, err := s.findWorkshop(c, c.Param("code"))
+	w, err := s.openWorkshop(c)
 	if err != nil {
 		return err
-	}
-	if w.Closed {
-		return store.ErrClosed
 	}
 	p := s.loadProgress(c)
 	if p.Workshop != nil && p.Workshop.Code == w.Code {
@@ -150,11 +156,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 // submitToWorkshop sends the reviewed answers to the workshop this person
 // joined; the review page calls it instead of making a result of one's own.
 func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
-	checked, err := s.rules.Check(p.Answers)
-	if err != nil {
-		return err
-	}
-	ev, err := s.rules.Evaluate(checked)
+	checked, ev, err := s.decide(p.Answers)
 	if err != nil {
 		return err
 	}
@@ -173,12 +175,9 @@ func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
 // changeAnswers brings a participant's submitted answers back into the
 // questionnaire, to change them while the workshop is open.
 func (s *Server) changeAnswers(c echo.Context) error {
-	w, err := s.findWorkshop(c, c.Param("code"))
+	w, err := s.openWorkshop(c)
 	if err != nil {
 		return err
-	}
-	if w.Closed {
-		return store.ErrClosed
 	}
 	p := s.loadProgress(c)
 	if p.Workshop == nil || p.Workshop.Code != w.Code {
@@ -220,16 +219,7 @@ func (s *Server) participantEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	render := func() ([]byte, error) {
-		w, err := s.store.Workshop(c.Request().Context(), w.Code)
-		if err != nil {
-			return nil, err
-		}
-		v, err := s.workshopView(c, w)
-		if err != nil {
-			return nil, err
-		}
-		return s.renderBytes("workshop", "workshop-status", v)
-	}
-	return s.stream(c, w.Code, func(e events.Event) bool { return e.Kind == events.Revealed || e.Kind == events.Closed }, render)
+	view := func(w store.Workshop) (any, error) { return s.workshopView(c, w) }
+	changed := func(e events.Event) bool { return e.Kind == events.Revealed || e.Kind == events.Closed }
+	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
 }

@@ -61,13 +61,19 @@ func (s *Server) submitReview(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/r/"+id)
 }
 
-// saveResult evaluates and stores answers, returning the new result's id.
-func (s *Server) saveResult(c echo.Context, a rules.Answers) (string, error) {
+// decide checks answers, returning them in canonical form, and evaluates them.
+func (s *Server) decide(a rules.Answers) (rules.Answers, *rules.Evaluation, error) {
 	checked, err := s.rules.Check(a)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	ev, err := s.rules.Evaluate(checked)
+	return checked, ev, err
+}
+
+// saveResult evaluates and stores answers, returning the new result's id.
+func (s *Server) saveResult(c echo.Context, a rules.Answers) (string, error) {
+	checked, ev, err := s.decide(a)
 	if err != nil {
 		return "", err
 	}

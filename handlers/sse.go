@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit/events"
+	"stackfit/store"
 )
 
 // Event streams (server-sent events) keep a connection open per watching
@@ -25,10 +26,13 @@ const (
 	keepAlive = 25 * time.Second
 )
 
-// stream sends render's HTML now and again after every event that matters,
-// as unnamed SSE messages, which htmx's hx-sse swaps into the element that
-// connected. It returns when the browser goes away or the server stops.
-func (s *Server) stream(c echo.Context, code string, matters func(events.Event) bool, render func() ([]byte, error)) error {
+// stream sends a workshop's live block (page's template block, filled by
+// view from the workshop's current state) now and again after every event
+// that matters, as unnamed SSE messages, which htmx's hx-sse swaps into the
+// element that connected. It returns when the browser goes away or the
+// server stops.
+func (s *Server) stream(c echo.Context, code string, matters func(events.Event) bool,
+	page, block string, view func(store.Workshop) (any, error)) error {
 	evs, stop := s.hub.Subscribe(code)
 	defer stop()
 	w, ok := startStream(c)
@@ -36,7 +40,15 @@ func (s *Server) stream(c echo.Context, code string, matters func(events.Event) 
 		return nil
 	}
 	send := func() error {
-		html, err := render()
+		ws, err := s.store.Workshop(c.Request().Context(), code)
+		if err != nil {
+			return err
+		}
+		v, err := view(ws)
+		if err != nil {
+			return err
+		}
+		html, err := s.renderBytes(page, block, v)
 		if err != nil {
 			return err
 		}
@@ -47,30 +59,40 @@ func (s *Server) stream(c echo.Context, code string, matters func(events.Event) 
 	if err := send(); err != nil {
 		return err
 	}
+	s.listen(c, w, evs, func(e events.Event) bool {
+		if !matters(e) {
+			return true
+		}
+		if !drain(evs, coalesce, s.stopping) {
+			return false
+		}
+		if err := send(); err != nil {
+			s.log.Error("event stream", "path", c.Request().URL.Path, "err", err)
+			return false // headers are sent: an error page cannot follow
+		}
+		return true
+	})
+	return nil
+}
+
+// listen hands each event to handle, and keeps the connection alive, until
+// handle returns false, the browser goes away, the server stops, or the
+// subscriber fell behind (the browser reconnects and gets the whole state).
+func (s *Server) listen(c echo.Context, w *echo.Response, evs <-chan events.Event, handle func(events.Event) bool) {
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
 	for {
 		select {
 		case <-c.Request().Context().Done():
-			return nil
+			return
 		case <-s.stopping:
-			return nil
+			return
 		case <-tick.C:
 			io.WriteString(w, ": keep-alive\n\n")
 			w.Flush()
 		case e, ok := <-evs:
-			if !ok {
-				return nil // fell behind: the browser reconnects and gets the whole state
-			}
-			if !matters(e) {
-				continue
-			}
-			if !drain(evs, coalesce, s.stopping) {
-				return nil
-			}
-			if err := send(); err != nil {
-				s.log.Error("event stream", "path", c.Request().URL.Path, "err", err)
-				return nil // headers are sent: an error page cannot follow
+			if !ok || !handle(e) {
+				return
 			}
 		}
 	}
@@ -148,24 +170,11 @@ func (s *Server) apiEvents(c echo.Context) error {
 	}
 	writeSSE(out, "", "ready", []byte(`{"code":`+strconv.Quote(w.Code)+`}`))
 	out.Flush()
-	tick := time.NewTicker(keepAlive)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.Request().Context().Done():
-			return nil
-		case <-s.stopping:
-			return nil
-		case <-tick.C:
-			io.WriteString(out, ": keep-alive\n\n")
-			out.Flush()
-		case e, ok := <-evs:
-			if !ok {
-				return nil
-			}
-			data, _ := json.Marshal(e)
-			writeSSE(out, fmt.Sprint(e.ID), string(e.Kind), data)
-			out.Flush()
-		}
-	}
+	s.listen(c, out, evs, func(e events.Event) bool {
+		data, _ := json.Marshal(e)
+		writeSSE(out, fmt.Sprint(e.ID), string(e.Kind), data)
+		out.Flush()
+		return true
+	})
+	return nil
 }

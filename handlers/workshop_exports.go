@@ -37,12 +37,18 @@ func toSummary(w store.Workshop, t tally) workshopSummary {
 	}
 }
 
-func (s *Server) exportJSON(c echo.Context) error {
+// facilitatedTally is the facilitator's workshop with its answers added up.
+func (s *Server) facilitatedTally(c echo.Context) (store.Workshop, tally, error) {
 	w, err := s.facilitated(c)
 	if err != nil {
-		return err
+		return w, tally{}, err
 	}
 	t, err := s.tally(c, w)
+	return w, t, err
+}
+
+func (s *Server) exportJSON(c echo.Context) error {
+	w, t, err := s.facilitatedTally(c)
 	if err != nil {
 		return err
 	}
@@ -57,11 +63,7 @@ func (s *Server) exportJSON(c echo.Context) error {
 // exportRecord is the team's decision record: the team answers as drivers,
 // the disagreements as discussion points, the participants as consulted.
 func (s *Server) exportRecord(c echo.Context) error {
-	w, err := s.facilitated(c)
-	if err != nil {
-		return err
-	}
-	t, err := s.tally(c, w)
+	w, t, err := s.facilitatedTally(c)
 	if err != nil {
 		return err
 	}

@@ -36,17 +36,25 @@ func (s *Store) Join(ctx context.Context, code, name string) (Participant, error
 	if !ok {
 		return Participant{}, ErrNotFound
 	}
+	return s.whileOpen(ctx, code, "join", func(tx *sql.Tx) (Participant, error) {
+		return join(ctx, tx, code, name)
+	})
+}
+
+// whileOpen runs f in a transaction that first checks that the workshop
+// still takes answers, so a close cannot slip in between.
+func (s *Store) whileOpen(ctx context.Context, code, what string, f func(*sql.Tx) (Participant, error)) (Participant, error) {
 	var p Participant
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkOpen(ctx, tx, code); err != nil {
 			return err
 		}
 		var err error
-		p, err = join(ctx, tx, code, name)
+		p, err = f(tx)
 		return err
 	})
 	if err != nil {
-		return Participant{}, fmt.Errorf("join workshop %s: %w", code, err)
+		return Participant{}, fmt.Errorf("%s workshop %s: %w", what, code, err)
 	}
 	return p, nil
 }
@@ -61,19 +69,9 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !validID(participantID) {
 		return Participant{}, ErrNotFound
 	}
-	var p Participant
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := checkOpen(ctx, tx, code); err != nil {
-			return err
-		}
-		var err error
-		p, err = submit(ctx, tx, code, participantID, answers, ev)
-		return err
+	return s.whileOpen(ctx, code, "submit to", func(tx *sql.Tx) (Participant, error) {
+		return submit(ctx, tx, code, participantID, answers, ev)
 	})
-	if err != nil {
-		return Participant{}, fmt.Errorf("submit to workshop %s: %w", code, err)
-	}
-	return p, nil
 }
 
 // JoinAndSubmit is Join and Submit in one transaction: the API's one-call
@@ -83,22 +81,13 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return Participant{}, ErrNotFound
 	}
-	var p Participant
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := checkOpen(ctx, tx, code); err != nil {
-			return err
-		}
+	return s.whileOpen(ctx, code, "join and submit to", func(tx *sql.Tx) (Participant, error) {
 		joined, err := join(ctx, tx, code, name)
 		if err != nil {
-			return err
+			return Participant{}, err
 		}
-		p, err = submit(ctx, tx, code, joined.ID, answers, ev)
-		return err
+		return submit(ctx, tx, code, joined.ID, answers, ev)
 	})
-	if err != nil {
-		return Participant{}, fmt.Errorf("join and submit to workshop %s: %w", code, err)
-	}
-	return p, nil
 }
 
 // Participant returns a participant of the workshop, or ErrNotFound, also
