@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -157,19 +156,7 @@ func (c *client) answerAll(overrides map[string][]string) {
 
 // countResults reads the database file directly: the store has no count, and
 // the test must see what is really stored.
-func (a *testApp) countResults() int {
-	a.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+a.dbPath+"?mode=ro")
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.QueryRow("SELECT count(*) FROM results").Scan(&n); err != nil {
-		a.t.Fatal(err)
-	}
-	return n
-}
+func (a *testApp) countResults() int { return a.countRows("results") }
 
 func mustContain(t *testing.T, body string, wants ...string) {
 	t.Helper()

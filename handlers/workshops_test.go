@@ -84,7 +84,7 @@ func (a *testApp) participants(code string) []store.Participant {
 	return ps
 }
 
-// countRows reads the database file directly, as countResults does.
+// countRows reads the database file directly.
 func (a *testApp) countRows(table string) int {
 	a.t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+a.dbPath+"?mode=ro")
