@@ -23,8 +23,9 @@ type progress struct {
 	// Facilitates holds the facilitator key of each workshop this browser
 	// created or opened with its facilitator link (code → key).
 	Facilitates map[string]string `json:"f,omitempty"`
-	// NewKey is shown once, on the page after creating a workshop.
-	NewKey string `json:"k,omitempty"`
+	// Unshown lists the workshops created here whose facilitator link the
+	// "created" page has not shown yet: it shows each once.
+	Unshown []string `json:"u,omitempty"`
 }
 
 // membership is a person's place in a workshop: a reload or a second visit

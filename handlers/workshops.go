@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -54,7 +55,10 @@ func (s *Server) createWorkshop(c echo.Context) error {
 	}
 	p := s.loadProgress(c)
 	p.facilitate(w.Code, key)
-	p.NewKey = key
+	p.Unshown = append(p.Unshown, w.Code)
+	if len(p.Unshown) > maxFacilitated {
+		p.Unshown = p.Unshown[1:]
+	}
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
@@ -119,9 +123,9 @@ func (s *Server) workshopCreated(c echo.Context) error {
 	}
 	v := createdView{Layout: s.layout(c, "Your workshop: "+w.Title), W: w, HasBoard: true,
 		JoinURL: s.absURL(c, "/w/"+w.Code), PresentURL: "/w/" + w.Code + "/present"}
-	if p.NewKey == key {
+	if i := slices.Index(p.Unshown, w.Code); i >= 0 {
 		v.BoardLink = s.absURL(c, "/w/"+w.Code+"/board?key="+key)
-		p.NewKey = ""
+		p.Unshown = slices.Delete(p.Unshown, i, i+1)
 		if err := s.saveProgress(c, p); err != nil {
 			return err
 		}

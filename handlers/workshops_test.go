@@ -764,3 +764,26 @@ func (b *logBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// A facilitator who creates two workshops before looking at the first one's
+// "created" page still gets each facilitator link, once.
+func TestFacilitatorLinkOfEachWorkshop(t *testing.T) {
+	app := newTestApp(t)
+	fac := app.client()
+	var codes []string
+	for _, title := range []string{"First kickoff", "Second kickoff"} {
+		r := fac.post("/w", url.Values{"title": {title}, "anonymous": {"no"}})
+		code, ok := strings.CutSuffix(strings.TrimPrefix(r.header.Get("Location"), "/w/"), "/created")
+		if r.status != http.StatusSeeOther || !ok {
+			t.Fatalf("create %q: status %d, Location %q", title, r.status, r.header.Get("Location"))
+		}
+		codes = append(codes, code)
+	}
+	for _, code := range codes {
+		first := fac.get("/w/" + code + "/created")
+		if m := facilitation.FindStringSubmatch(first.body); m == nil || m[1] != code {
+			t.Errorf("created page of %s shows no facilitator link of its own", code)
+		}
+		mustNotContain(t, fac.get("/w/"+code+"/created").body, "board?key=")
+	}
+}
