@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-
 	"github.com/labstack/echo/v4"
 )
 
@@ -37,14 +35,14 @@ func isFragment(c echo.Context) bool {
 	return h.Get("HX-Request") == "true" && h.Get("HX-Request-Type") == "partial"
 }
 
-// render executes a page, or one block of it for an htmx fragment, into a
-// buffer first, so that a template error becomes a clean 500.
+// render executes a page, or one block of it for an htmx fragment, whole
+// before sending, so that a template error becomes a clean 500.
 func (s *Server) render(c echo.Context, status int, page, block string, data any) error {
-	var buf bytes.Buffer
-	if err := s.views.Render(&buf, page, block, data); err != nil {
+	html, err := s.views.Render(page, block, data)
+	if err != nil {
 		return err
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, html)
 }
 
 // page renders the whole page, or the named block for htmx.
@@ -53,11 +51,4 @@ func (s *Server) page(c echo.Context, status int, page, block string, data any) 
 		block = ""
 	}
 	return s.render(c, status, page, block, data)
-}
-
-// renderBytes executes one block of a page, for an event stream.
-func (s *Server) renderBytes(page, block string, data any) ([]byte, error) {
-	var buf bytes.Buffer
-	err := s.views.Render(&buf, page, block, data)
-	return buf.Bytes(), err
 }

@@ -48,7 +48,7 @@ func (s *Server) stream(c echo.Context, code string, matters func(events.Event) 
 		if err != nil {
 			return err
 		}
-		html, err := s.renderBytes(page, block, v)
+		html, err := s.views.Render(page, block, v)
 		if err != nil {
 			return err
 		}

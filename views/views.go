@@ -8,7 +8,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"path"
 	"strings"
@@ -49,11 +48,12 @@ func Parse(funcs template.FuncMap) (*Templates, error) {
 
 // Render executes a page ("result") as a whole document, or only one of its
 // named templates ("result", "wizard") for an htmx fragment when block is set.
-// It renders into a buffer first, so a template error never sends half a page.
-func (t *Templates) Render(w io.Writer, page, block string, data any) error {
+// It returns the bytes rather than writing them, so a template error never
+// sends half a page.
+func (t *Templates) Render(page, block string, data any) ([]byte, error) {
 	tpl, ok := t.pages[page]
 	if !ok {
-		return fmt.Errorf("no page template %q", page)
+		return nil, fmt.Errorf("no page template %q", page)
 	}
 	name := "layout"
 	if block != "" {
@@ -61,8 +61,7 @@ func (t *Templates) Render(w io.Writer, page, block string, data any) error {
 	}
 	var buf bytes.Buffer
 	if err := tpl.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s/%s: %w", page, name, err)
+		return nil, fmt.Errorf("render %s/%s: %w", page, name, err)
 	}
-	_, err := buf.WriteTo(w)
-	return err
+	return buf.Bytes(), nil
 }
