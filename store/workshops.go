@@ -128,12 +128,10 @@ func (s *Store) Facilitate(ctx context.Context, code, key string) (Workshop, err
 	if !ok {
 		return Workshop{}, ErrNotFound
 	}
-	w, err := readWorkshop(ctx, s.read, code)
-	if err != nil {
-		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
-	}
 	var stored []byte
-	if err := s.read.QueryRowContext(ctx, `SELECT key_hash FROM workshops WHERE code = ?`, code).Scan(&stored); err != nil {
+	w, err := scanWorkshop(s.read.QueryRowContext(ctx,
+		`SELECT `+workshopColumns+`, key_hash FROM workshops WHERE code = ?`, code), &stored)
+	if err != nil {
 		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
 	}
 	if subtle.ConstantTimeCompare(hashKey(key), stored) != 1 {
@@ -145,35 +143,24 @@ func (s *Store) Facilitate(ctx context.Context, code, key string) (Workshop, err
 // Reveal lets the team see each other's answers. Revealing again keeps the
 // first time; ErrNotFound for an unknown workshop.
 func (s *Store) Reveal(ctx context.Context, code string) (Workshop, error) {
-	code, ok := workshop.ParseCode(code)
-	if !ok {
-		return Workshop{}, ErrNotFound
-	}
-	w, err := s.stamp(ctx, code, "revealed_at")
-	if err != nil {
-		return Workshop{}, fmt.Errorf("reveal workshop %s: %w", code, err)
-	}
-	return w, nil
+	return s.stamp(ctx, code, "revealed_at", "reveal")
 }
 
 // CloseWorkshop stops the workshop taking participants and submissions.
 // Closing again keeps the first time; ErrNotFound for an unknown workshop.
 // (Close is taken: it closes the database.)
 func (s *Store) CloseWorkshop(ctx context.Context, code string) (Workshop, error) {
+	return s.stamp(ctx, code, "closed_at", "close")
+}
+
+// stamp sets the timestamp column (a constant of this file, never input)
+// unless it is set already, and returns the workshop as it now is; verb
+// names the action in errors.
+func (s *Store) stamp(ctx context.Context, code, column, verb string) (Workshop, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
 		return Workshop{}, ErrNotFound
 	}
-	w, err := s.stamp(ctx, code, "closed_at")
-	if err != nil {
-		return Workshop{}, fmt.Errorf("close workshop %s: %w", code, err)
-	}
-	return w, nil
-}
-
-// stamp sets the timestamp column (a constant of this file, never input)
-// unless it is set already, and returns the workshop as it now is.
-func (s *Store) stamp(ctx context.Context, code, column string) (Workshop, error) {
 	var w Workshop
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
@@ -185,17 +172,25 @@ func (s *Store) stamp(ctx context.Context, code, column string) (Workshop, error
 		w, err = readWorkshop(ctx, tx, code)
 		return err
 	})
-	return w, err
+	if err != nil {
+		return Workshop{}, fmt.Errorf("%s workshop %s: %w", verb, code, err)
+	}
+	return w, nil
 }
 
 // readWorkshop reads a workshop by its canonical code, or ErrNotFound.
 func readWorkshop(ctx context.Context, db queryer, code string) (Workshop, error) {
+	return scanWorkshop(db.QueryRowContext(ctx, `SELECT `+workshopColumns+` FROM workshops WHERE code = ?`, code))
+}
+
+// scanWorkshop scans workshopColumns, then into extra any further columns
+// the query selected; no row is ErrNotFound.
+func scanWorkshop(row *sql.Row, extra ...any) (Workshop, error) {
 	var (
 		w       Workshop
 		created string
 	)
-	err := db.QueryRowContext(ctx, `SELECT `+workshopColumns+` FROM workshops WHERE code = ?`, code).
-		Scan(&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed)
+	err := row.Scan(append([]any{&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Workshop{}, ErrNotFound
 	}
