@@ -52,11 +52,7 @@ func (s *Server) apiCreateResult(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	checked, ev, err := s.decide(answers)
-	if err != nil {
-		return err
-	}
-	res, err := s.store.SaveResult(c.Request().Context(), checked, ev)
+	res, err := s.saveResult(c, answers)
 	if err != nil {
 		return err
 	}

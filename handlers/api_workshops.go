@@ -61,7 +61,7 @@ func (s *Server) apiCreateWorkshop(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, createdWorkshop{
-		Code: w.Code, JoinURL: s.absURL(c, "/w/"+w.Code),
+		Code: w.Code, JoinURL: s.joinURL(c, w.Code),
 		BoardURL: s.absURL(c, "/w/"+w.Code+"/board?key="+key), FacilitatorKey: key,
 	})
 }
@@ -113,27 +113,17 @@ func (s *Server) apiSummary(c echo.Context) error {
 	return c.JSON(http.StatusOK, toSummary(w, t))
 }
 
-func (s *Server) apiReveal(c echo.Context) error {
-	w, err := s.apiFacilitated(c)
-	if err != nil {
-		return err
-	}
-	if w, err = s.store.Reveal(c.Request().Context(), w.Code); err != nil {
-		return err
-	}
-	s.hub.Publish(w.Code, events.Revealed, "")
-	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
-}
+func (s *Server) apiReveal(c echo.Context) error { return s.apiChange(c, revealing) }
+func (s *Server) apiClose(c echo.Context) error  { return s.apiChange(c, closing) }
 
-func (s *Server) apiClose(c echo.Context) error {
+func (s *Server) apiChange(c echo.Context, ch stateChange) error {
 	w, err := s.apiFacilitated(c)
 	if err != nil {
 		return err
 	}
-	if w, err = s.store.CloseWorkshop(c.Request().Context(), w.Code); err != nil {
+	if w, err = s.change(c, w, ch); err != nil {
 		return err
 	}
-	s.hub.Publish(w.Code, events.Closed, "")
 	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
 }
 
@@ -145,11 +135,7 @@ func (s *Server) apiFacilitated(c echo.Context) (store.Workshop, error) {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop"`)
 		return store.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
 	}
-	w, err := s.findWorkshop(c, c.Param("code"))
-	if err != nil {
-		return store.Workshop{}, err
-	}
-	w, err = s.store.Facilitate(c.Request().Context(), w.Code, strings.TrimSpace(key))
+	w, err := s.withKey(c, strings.TrimSpace(key))
 	if errors.Is(err, store.ErrWrongKey) {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop", error="invalid_token"`)
 	}

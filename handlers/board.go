@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -17,10 +18,9 @@ import (
 
 type boardView struct {
 	Layout
-	W          store.Workshop
-	JoinURL    string
-	PresentURL string
-	Board      boardBody
+	W       store.Workshop
+	JoinURL string
+	Board   boardBody
 }
 
 // boardBody is the part of the board that updates live.
@@ -77,15 +77,13 @@ type heatCell struct {
 	Answer string
 }
 
-// openBoard stores the key of a facilitator link in the session and drops
-// it from the address bar, so it does not linger in history or screenshots.
+// board shows the facilitator's board. A facilitator link (?key=) puts its
+// key in the session and drops it from the address bar, so it does not
+// linger in history or screenshots.
 func (s *Server) board(c echo.Context) error {
 	if key := c.QueryParam("key"); key != "" {
-		w, err := s.findWorkshop(c, c.Param("code"))
+		w, err := s.withKey(c, key)
 		if err != nil {
-			return err
-		}
-		if _, err := s.store.Facilitate(c.Request().Context(), w.Code, key); err != nil {
 			return err
 		}
 		p := s.loadProgress(c)
@@ -104,10 +102,10 @@ func (s *Server) board(c echo.Context) error {
 		return err
 	}
 	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body,
-		JoinURL: s.absURL(c, "/w/"+w.Code), PresentURL: "/w/" + w.Code + "/present"}
+		JoinURL: s.joinURL(c, w.Code)}
 	v.Live = true
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.page(c, http.StatusOK, "board", "", v)
+	return s.render(c, http.StatusOK, "board", "", v)
 }
 
 // boardEvents streams the live part of the board after every change.
@@ -120,27 +118,39 @@ func (s *Server) boardEvents(c echo.Context) error {
 	return s.stream(c, w.Code, func(events.Event) bool { return true }, "board", "board-body", view)
 }
 
-func (s *Server) reveal(c echo.Context) error {
-	w, err := s.facilitated(c)
-	if err != nil {
-		return err
-	}
-	if _, err := s.store.Reveal(c.Request().Context(), w.Code); err != nil {
-		return err
-	}
-	s.hub.Publish(w.Code, events.Revealed, "")
-	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+// stateChange is what a facilitator does to a workshop: reveal or close it.
+type stateChange struct {
+	apply func(st *store.Store, ctx context.Context, code string) (store.Workshop, error)
+	event events.Kind
 }
 
-func (s *Server) closeWorkshop(c echo.Context) error {
+var (
+	revealing = stateChange{(*store.Store).Reveal, events.Revealed}
+	closing   = stateChange{(*store.Store).CloseWorkshop, events.Closed}
+)
+
+// change applies ch to the facilitator's workshop w and tells those watching.
+func (s *Server) change(c echo.Context, w store.Workshop, ch stateChange) (store.Workshop, error) {
+	w, err := ch.apply(s.store, c.Request().Context(), w.Code)
+	if err != nil {
+		return store.Workshop{}, err
+	}
+	s.hub.Publish(w.Code, ch.event, "")
+	return w, nil
+}
+
+func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, revealing) }
+func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, closing) }
+
+// changeOnBoard is the board's reveal or close button.
+func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
 	w, err := s.facilitated(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.CloseWorkshop(c.Request().Context(), w.Code); err != nil {
+	if _, err := s.change(c, w, ch); err != nil {
 		return err
 	}
-	s.hub.Publish(w.Code, events.Closed, "")
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
 }
 
@@ -177,7 +187,7 @@ func (s *Server) boardBody(c echo.Context, w store.Workshop) (boardBody, error) 
 	}
 	b := boardBody{
 		W: w, Joined: len(t.participants), Team: verdict(t.sum.Evaluation),
-		TeamFlips: s.teamFlips(t.sum.Evaluation), Individual: t.sum.Individual,
+		TeamFlips: s.flipViews("", nil, t.sum.Evaluation), Individual: t.sum.Individual,
 		Questions: s.questionRows(t.sum),
 	}
 	for _, col := range b.Questions {
@@ -246,17 +256,6 @@ func (s *Server) heatRow(name string, answers rules.Answers, sum workshop.Summar
 		row.Cells = append(row.Cells, cell)
 	}
 	return row
-}
-
-// teamFlips are the single team answers that would change the team's result.
-func (s *Server) teamFlips(ev *rules.Evaluation) []flipView {
-	var out []flipView
-	for _, f := range ev.Flips {
-		if q, ok := s.rules.Question(f.Question); ok {
-			out = append(out, flipView{Question: q.Text, Answer: s.answerView(q, f.Answer, "").Answer, Recommendation: f.Recommendation})
-		}
-	}
-	return out
 }
 
 // discussion lists the questions the team differed on, most first, as the

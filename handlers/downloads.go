@@ -23,8 +23,7 @@ func (s *Server) downloadRecord(c echo.Context) error {
 		Answers:    res.Answers,
 		Evaluation: res.Evaluation,
 	})
-	attachment(c, "stackfit-decision-"+res.ID+".md")
-	return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", md)
+	return download(c, "stackfit-decision-"+res.ID+".md", mimeMarkdown, md)
 }
 
 // downloadJSON is the result in the API's JSON shape.
@@ -37,8 +36,7 @@ func (s *Server) downloadJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	attachment(c, "stackfit-result-"+res.ID+".json")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, body)
+	return download(c, "stackfit-result-"+res.ID+".json", echo.MIMEApplicationJSONCharsetUTF8, body)
 }
 
 // resultQR is the share link as a QR code, for a slide or a phone.
@@ -47,7 +45,12 @@ func (s *Server) resultQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svg, err := qr.SVG(s.absURL(c, "/r/"+res.ID))
+	return s.qrCode(c, "/r/"+res.ID)
+}
+
+// qrCode answers with the public address of path as a QR code (SVG).
+func (s *Server) qrCode(c echo.Context, path string) error {
+	svg, err := qr.SVG(s.absURL(c, path))
 	if err != nil {
 		return err
 	}
@@ -55,6 +58,10 @@ func (s *Server) resultQR(c echo.Context) error {
 	return c.Blob(http.StatusOK, "image/svg+xml", svg)
 }
 
-func attachment(c echo.Context, name string) {
+const mimeMarkdown = "text/markdown; charset=utf-8"
+
+// download answers with body as a file to save under name.
+func download(c echo.Context, name, mimeType string, body []byte) error {
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	return c.Blob(http.StatusOK, mimeType, body)
 }

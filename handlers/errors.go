@@ -74,8 +74,10 @@ func classify(err error) (int, string) {
 	switch {
 	case errors.As(err, &he):
 		msg, _ := he.Message.(string)
-		if he.Code == http.StatusNotFound || he.Code == http.StatusMethodNotAllowed || he.Code == http.StatusRequestEntityTooLarge {
-			if msg == http.StatusText(he.Code) || strings.EqualFold(msg, "not found") || msg == "Request Entity Too Large" || msg == "Method Not Allowed" {
+		// Echo's own errors carry only the status text: say something useful.
+		switch he.Code {
+		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge:
+			if strings.EqualFold(msg, http.StatusText(he.Code)) {
 				msg = friendly[he.Code]
 			}
 		}

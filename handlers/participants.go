@@ -26,13 +26,13 @@ type joinForm struct {
 func (s *Server) joinByCode(c echo.Context) error {
 	raw := c.QueryParam("code")
 	if raw == "" {
-		return s.page(c, http.StatusOK, "workshop-join", "", joinView{Layout: s.layout(c, "Join a workshop")})
+		return s.render(c, http.StatusOK, "workshop-join", "", joinView{Layout: s.layout(c, "Join a workshop")})
 	}
 	w, err := s.findWorkshop(c, raw)
 	var he *echo.HTTPError
 	if errors.As(err, &he) && he.Code == http.StatusNotFound {
 		v := joinView{Layout: s.layout(c, "Check the code: Join a workshop"), joinForm: joinForm{Code: raw, Problem: msgNoWorkshop}}
-		return s.page(c, http.StatusNotFound, "workshop-join", "", v)
+		return s.render(c, http.StatusNotFound, "workshop-join", "", v)
 	}
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (s *Server) showWorkshop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.page(c, http.StatusOK, "workshop", "", v)
+	return s.render(c, http.StatusOK, "workshop", "", v)
 }
 
 func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, error) {
@@ -136,7 +136,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 				return err
 			}
 			v.Title, v.NameProblem, v.Name = "Check your name: "+w.Title, problem, c.FormValue("name")
-			return s.page(c, http.StatusUnprocessableEntity, "workshop", "", v)
+			return s.render(c, http.StatusUnprocessableEntity, "workshop", "", v)
 		}
 	}
 	part, err := s.store.Join(c.Request().Context(), w.Code, name)

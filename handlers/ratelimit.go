@@ -24,18 +24,10 @@ func newCodeGuard() *codeGuard {
 	return &codeGuard{clients: map[string]*rate.Limiter{}, every: rate.Every(3 * time.Second), burst: 20}
 }
 
-// blocked reports whether client has used up its unknown-code allowance;
-// while blocked it may not look up any code, or a guess that hits would
-// still tell it so.
-func (g *codeGuard) blocked(client string) bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	l, ok := g.clients[client]
-	return ok && l.Tokens() < 1
-}
-
-// retryAfter is how long a blocked client waits for its next try.
-func (g *codeGuard) retryAfter(client string) time.Duration {
+// blocked says how long client must wait for its next try, 0 when it has
+// unknown-code allowance left; while blocked it may not look up any code,
+// or a guess that hits would still tell it so.
+func (g *codeGuard) blocked(client string) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	l, ok := g.clients[client]

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -117,12 +118,8 @@ func (s *Server) whatIf(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
 	}
 	answers := rules.Answers{}
-	for q, a := range res.Answers {
-		answers[q] = a
-	}
-	for q, a := range changes {
-		answers[q] = a
-	}
+	maps.Copy(answers, res.Answers)
+	maps.Copy(answers, changes)
 	ev, err := s.rules.Evaluate(answers)
 	if err != nil {
 		return err
@@ -155,17 +152,17 @@ func (s *Server) createResult(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
 	}
-	id, err := s.saveResult(c, answers)
+	res, err := s.saveResult(c, answers)
 	if err != nil {
 		return err
 	}
 	p := s.loadProgress(c)
 	p.Answers, p.Step = answers, reviewStep
-	p.addResult(id)
+	p.addResult(res.ID)
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/r/"+id)
+	return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
 }
 
 // startFromResult copies a result's answers into this browser's questionnaire
@@ -237,8 +234,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// flipViews turns the flips into links to the what-if page; base holds
-// changes already applied, so links from a what-if page add to them.
+// flipViews turns the flips into links to the what-if page of result id
+// (none without an id, as for a workshop's team); base holds changes already
+// applied, so links from a what-if page add to them.
 func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) []flipView {
 	var out []flipView
 	for _, f := range ev.Flips {
@@ -246,19 +244,18 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 		if !ok {
 			continue
 		}
-		query := url.Values{}
-		for bq, a := range base {
-			if bq != f.Question {
-				query[bq] = a.Options
+		fv := flipView{Question: q.Text, Answer: s.answerView(q, f.Answer, "").Answer, Recommendation: f.Recommendation}
+		if id != "" {
+			query := url.Values{}
+			for bq, a := range base {
+				if bq != f.Question {
+					query[bq] = a.Options
+				}
 			}
+			query[f.Question] = f.Answer.Options
+			fv.URL = "/r/" + id + "/what-if?" + query.Encode()
 		}
-		query[f.Question] = f.Answer.Options
-		out = append(out, flipView{
-			Question:       q.Text,
-			Answer:         s.answerView(q, f.Answer, "").Answer,
-			Recommendation: f.Recommendation,
-			URL:            "/r/" + id + "/what-if?" + query.Encode(),
-		})
+		out = append(out, fv)
 	}
 	return out
 }

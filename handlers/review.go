@@ -8,6 +8,7 @@ import (
 
 	"stackfit/handlers/form"
 	"stackfit/rules"
+	"stackfit/store"
 )
 
 type reviewView struct {
@@ -50,15 +51,15 @@ func (s *Server) submitReview(c echo.Context) error {
 	if p.Workshop != nil {
 		return s.submitToWorkshop(c, p)
 	}
-	id, err := s.saveResult(c, p.Answers)
+	res, err := s.saveResult(c, p.Answers)
 	if err != nil {
 		return err
 	}
-	p.addResult(id)
+	p.addResult(res.ID)
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/r/"+id)
+	return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
 }
 
 // decide checks answers, returning them in canonical form, and evaluates them.
@@ -71,17 +72,13 @@ func (s *Server) decide(a rules.Answers) (rules.Answers, *rules.Evaluation, erro
 	return checked, ev, err
 }
 
-// saveResult evaluates and stores answers, returning the new result's id.
-func (s *Server) saveResult(c echo.Context, a rules.Answers) (string, error) {
+// saveResult evaluates and stores answers as a new result.
+func (s *Server) saveResult(c echo.Context, a rules.Answers) (store.Result, error) {
 	checked, ev, err := s.decide(a)
 	if err != nil {
-		return "", err
+		return store.Result{}, err
 	}
-	res, err := s.store.SaveResult(c.Request().Context(), checked, ev)
-	if err != nil {
-		return "", err
-	}
-	return res.ID, nil
+	return s.store.SaveResult(c.Request().Context(), checked, ev)
 }
 
 func (s *Server) renderReview(c echo.Context, status int, p progress, problems []form.Problem) error {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"time"
 
@@ -56,8 +55,7 @@ func (s *Server) exportJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	attachment(c, "stackfit-workshop-"+w.Code+".json")
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, body)
+	return download(c, "stackfit-workshop-"+w.Code+".json", echo.MIMEApplicationJSONCharsetUTF8, body)
 }
 
 // exportRecord is the team's decision record: the team answers as drivers,
@@ -77,8 +75,7 @@ func (s *Server) exportRecord(c echo.Context) error {
 		Consulted:  consulted(w, t.participants),
 		Discussion: s.discussion(t.sum),
 	})
-	attachment(c, "stackfit-workshop-"+w.Code+".md")
-	return c.Blob(http.StatusOK, "text/markdown; charset=utf-8", md)
+	return download(c, "stackfit-workshop-"+w.Code+".md", mimeMarkdown, md)
 }
 
 // exportCSV has one row per participant and one column per question, with
@@ -115,8 +112,7 @@ func (s *Server) exportCSV(c echo.Context) error {
 	if err := out.Error(); err != nil {
 		return err
 	}
-	attachment(c, "stackfit-workshop-"+w.Code+".csv")
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return download(c, "stackfit-workshop-"+w.Code+".csv", "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // spreadsheetSafe keeps a name from being run as a formula when the CSV is

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit/qr"
 	"stackfit/store"
 	"stackfit/workshop"
 )
@@ -37,7 +37,7 @@ type fieldProblem struct {
 }
 
 func (s *Server) newWorkshop(c echo.Context) error {
-	return s.page(c, http.StatusOK, "workshop-new", "", newWorkshopView{Layout: s.layout(c, "Run a workshop")})
+	return s.render(c, http.StatusOK, "workshop-new", "", newWorkshopView{Layout: s.layout(c, "Run a workshop")})
 }
 
 // createWorkshop makes a workshop and keeps its facilitator key in this
@@ -47,7 +47,7 @@ func (s *Server) createWorkshop(c echo.Context) error {
 	if len(problems) > 0 {
 		v := newWorkshopView{Layout: s.layout(c, "Check the workshop: Run a workshop"),
 			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous, Problems: problems}
-		return s.page(c, http.StatusUnprocessableEntity, "workshop-new", "", v)
+		return s.render(c, http.StatusUnprocessableEntity, "workshop-new", "", v)
 	}
 	w, key, err := s.store.CreateWorkshop(c.Request().Context(), nw)
 	if err != nil {
@@ -103,11 +103,9 @@ func printable(s string) bool {
 
 type createdView struct {
 	Layout
-	W          store.Workshop
-	JoinURL    string
-	BoardLink  string // with the key: shown once
-	HasBoard   bool
-	PresentURL string
+	W         store.Workshop
+	JoinURL   string
+	BoardLink string // with the key: shown once
 }
 
 // workshopCreated shows the facilitator link once, with the join details.
@@ -121,8 +119,7 @@ func (s *Server) workshopCreated(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
 	}
-	v := createdView{Layout: s.layout(c, "Your workshop: "+w.Title), W: w, HasBoard: true,
-		JoinURL: s.absURL(c, "/w/"+w.Code), PresentURL: "/w/" + w.Code + "/present"}
+	v := createdView{Layout: s.layout(c, "Your workshop: "+w.Title), W: w, JoinURL: s.joinURL(c, w.Code)}
 	if i := slices.Index(p.Unshown, w.Code); i >= 0 {
 		v.BoardLink = s.absURL(c, "/w/"+w.Code+"/board?key="+key)
 		p.Unshown = slices.Delete(p.Unshown, i, i+1)
@@ -131,7 +128,7 @@ func (s *Server) workshopCreated(c echo.Context) error {
 		}
 	}
 	c.Response().Header().Set("Cache-Control", "no-store") // the key must not linger in a cache
-	return s.page(c, http.StatusOK, "workshop-created", "", v)
+	return s.render(c, http.StatusOK, "workshop-created", "", v)
 }
 
 type presentView struct {
@@ -147,9 +144,9 @@ func (s *Server) present(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := presentView{Layout: s.layout(c, "Join “"+w.Title+"”"), W: w, JoinURL: s.absURL(c, "/w/"+w.Code),
+	v := presentView{Layout: s.layout(c, "Join “"+w.Title+"”"), W: w, JoinURL: s.joinURL(c, w.Code),
 		Code: w.Code[:3] + " " + w.Code[3:]}
-	return s.page(c, http.StatusOK, "workshop-present", "", v)
+	return s.render(c, http.StatusOK, "workshop-present", "", v)
 }
 
 func (s *Server) workshopQR(c echo.Context) error {
@@ -157,20 +154,25 @@ func (s *Server) workshopQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svg, err := qr.SVG(s.absURL(c, "/w/"+w.Code))
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "private, max-age=86400")
-	return c.Blob(http.StatusOK, "image/svg+xml", svg)
+	return s.qrCode(c, "/w/"+w.Code)
 }
 
-// findWorkshop looks a code up for anyone, counting codes that do not exist
-// against the client (see codeGuard).
+// joinURL is the public link participants open to join.
+func (s *Server) joinURL(c echo.Context, code string) string {
+	return s.absURL(c, "/w/"+code)
+}
+
+// findWorkshop looks a code up for anyone.
 func (s *Server) findWorkshop(c echo.Context, raw string) (store.Workshop, error) {
+	return s.lookup(c, raw, s.store.Workshop)
+}
+
+// lookup finds the workshop of a typed or linked code with get, counting
+// codes that do not exist against the client (see codeGuard).
+func (s *Server) lookup(c echo.Context, raw string, get func(context.Context, string) (store.Workshop, error)) (store.Workshop, error) {
 	client := c.RealIP()
-	if s.guard.blocked(client) {
-		secs := int(math.Ceil(s.guard.retryAfter(client).Seconds()))
+	if wait := s.guard.blocked(client); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 		return store.Workshop{}, echo.NewHTTPError(http.StatusTooManyRequests, friendly[http.StatusTooManyRequests])
 	}
@@ -178,7 +180,7 @@ func (s *Server) findWorkshop(c echo.Context, raw string) (store.Workshop, error
 	var w store.Workshop
 	err := store.ErrNotFound
 	if ok {
-		w, err = s.store.Workshop(c.Request().Context(), code)
+		w, err = get(c.Request().Context(), code)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.guard.failed(client)
@@ -189,13 +191,21 @@ func (s *Server) findWorkshop(c echo.Context, raw string) (store.Workshop, error
 
 // facilitated returns the workshop when this browser holds its facilitator key.
 func (s *Server) facilitated(c echo.Context) (store.Workshop, error) {
-	w, err := s.findWorkshop(c, c.Param("code"))
-	if err != nil {
-		return store.Workshop{}, err
-	}
-	key := s.loadProgress(c).Facilitates[w.Code]
+	code, _ := workshop.ParseCode(c.Param("code"))
+	key := s.loadProgress(c).Facilitates[code]
 	if key == "" {
+		// An unknown code is still a 404 (and counts as a guess).
+		if _, err := s.findWorkshop(c, c.Param("code")); err != nil {
+			return store.Workshop{}, err
+		}
 		return store.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
 	}
-	return s.store.Facilitate(c.Request().Context(), w.Code, key)
+	return s.withKey(c, key)
+}
+
+// withKey returns the workshop of the URL when key is its facilitator key.
+func (s *Server) withKey(c echo.Context, key string) (store.Workshop, error) {
+	return s.lookup(c, c.Param("code"), func(ctx context.Context, code string) (store.Workshop, error) {
+		return s.store.Facilitate(ctx, code, key)
+	})
 }

@@ -7,16 +7,8 @@ import (
 	"testing"
 
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
-
-func builtin(t testing.TB) *rules.Ruleset {
-	t.Helper()
-	rs, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rs
-}
 
 func section(rs *rules.Ruleset, id string) []*rules.Question {
 	for _, s := range rs.Sections {
@@ -28,7 +20,7 @@ func section(rs *rules.Ruleset, id string) []*rules.Question {
 }
 
 func TestAnswers(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	tests := []struct {
 		name     string
 		section  string
@@ -80,7 +72,7 @@ func TestAnswers(t *testing.T) {
 }
 
 func TestMissing(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	got := Missing(section(rs, "ecosystem"), rules.Answers{"shared_code": rules.One("no")})
 	var ids []string
 	for _, p := range got {
@@ -102,7 +94,7 @@ func FuzzAnswers(f *testing.F) {
 		f.Add("team", s)
 		f.Add("ecosystem", s)
 	}
-	rs := builtin(f)
+	rs := rulestest.Builtin(f)
 	f.Fuzz(func(t *testing.T, sec, body string) {
 		values, err := url.ParseQuery(body)
 		if err != nil {
