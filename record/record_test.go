@@ -14,24 +14,10 @@ import (
 
 	"stackfit/record"
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// answers builds an answer set from "question=option" pairs; "q=a,b" and any
-// answer to packages are multiple-choice.
-func answers(pairs ...string) rules.Answers {
-	a := rules.Answers{}
-	for _, p := range pairs {
-		q, v, _ := strings.Cut(p, "=")
-		if strings.Contains(v, ",") || q == "packages" {
-			a[q] = rules.Many(strings.Split(v, ",")...)
-		} else {
-			a[q] = rules.One(v)
-		}
-	}
-	return a
-}
 
 // decision evaluates the answers with the built-in ruleset, as the handlers do.
 func decision(t *testing.T, a rules.Answers) record.Decision {
@@ -67,7 +53,7 @@ var cases = []testCase{
 		make: func(t *testing.T) record.Decision {
 			// A Python team on a tight deadline building an admin-heavy site,
 			// with two questions left open.
-			return decision(t, answers("python=strong", "javascript=some", "experience=django", "learning=days",
+			return decision(t, rulestest.Answers("python=strong", "javascript=some", "experience=django", "learning=days",
 				"admin=central", "api=no", "realtime=no", "frontend=pages", "data=some", "size=medium",
 				"users=thousands", "connections=few", "spikes=no", "auth=roles", "sensitive=not_sure",
 				"deadline=soon", "team_size=small", "budget=tight", "packages=cms", "shared_code=no",
@@ -78,7 +64,7 @@ var cases = []testCase{
 		name: "tie", golden: "tie", want: rules.Tie, status: "proposed",
 		make: func(t *testing.T) record.Decision {
 			// A Python team that needs a live dashboard for many connections.
-			d := decision(t, answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
+			d := decision(t, rulestest.Answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
 				"admin=some", "api=some", "realtime=core", "frontend=spa", "data=lots", "size=medium",
 				"users=thousands", "connections=thousands", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
 				"deadline=later", "team_size=medium", "budget=generous", "packages=realtime_libs", "shared_code=no",
@@ -90,7 +76,7 @@ var cases = []testCase{
 	{
 		name: "workshop", golden: "workshop", want: rules.NodeJS, status: "accepted",
 		make: func(t *testing.T) record.Decision {
-			d := decision(t, answers("python=none", "javascript=strong", "experience=nodejs", "learning=weeks",
+			d := decision(t, rulestest.Answers("python=none", "javascript=strong", "experience=nodejs", "learning=weeks",
 				"admin=no", "api=some", "realtime=core", "frontend=spa", "data=little", "size=medium",
 				"users=millions", "connections=thousands", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
 				"deadline=months", "team_size=medium", "budget=generous", "packages=realtime_libs", "shared_code=yes",

@@ -3,11 +3,13 @@ package rules_test
 import (
 	"strings"
 	"testing"
+
+	"stackfit/rules/rulestest"
 )
 
 // Every quote is the document's own words, so a reader can find it there.
 func TestQuotesAreVerbatim(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	doc := rs.Document()
 	if doc == "" {
 		t.Fatal("the built-in ruleset has no document")
@@ -21,7 +23,7 @@ func TestQuotesAreVerbatim(t *testing.T) {
 
 // The catalogue takes in every row of the comparison table and every listed pro and con.
 func TestCatalogueCoversTheDocument(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	doc := rs.Document()
 	quoted := map[string]bool{}
 	notes := ""

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
 
 // FuzzEvaluate feeds arbitrary bodies to the request decoder and evaluation:
 // neither may panic, errors must be AnswerErrors (they reach people), and a
 // body that is accepted must give a well-formed, self-consistent evaluation.
 func FuzzEvaluate(f *testing.F) {
-	rs := builtin(f)
+	rs := rulestest.Builtin(f)
 	for _, seed := range []string{
 		`{"answers": {}}`,
 		`{"answers": {"python": "strong", "packages": ["cms", "captcha"]}}`,

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
 
 // miniRuleset is the smallest valid ruleset; the tests break it one way at a time.
@@ -126,7 +127,7 @@ func TestLoadRejects(t *testing.T) {
 }
 
 func TestBuiltinSize(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	if n := len(rs.Questions()); n < 15 || n > 25 {
 		t.Errorf("%d questions: a workshop wants 15 to 25", n)
 	}
@@ -141,7 +142,7 @@ func TestBuiltinSize(t *testing.T) {
 // one, both as declared and in effect: some answer to the question changes which
 // rules fire. (The loader refuses a ruleset that fails the first half.)
 func TestBuiltinCoverage(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	used, read := map[string]bool{}, map[string]bool{}
 	for _, r := range rs.Rules {
 		used[r.Criterion] = true

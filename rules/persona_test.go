@@ -2,39 +2,15 @@ package rules_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
-
-// answers builds an answer set from "question=option" pairs; "q=a,b" is a
-// multiple-choice answer.
-func answers(pairs ...string) rules.Answers {
-	a := rules.Answers{}
-	for _, p := range pairs {
-		q, v, _ := strings.Cut(p, "=")
-		if strings.Contains(v, ",") || q == "packages" {
-			a[q] = rules.Many(strings.Split(v, ",")...)
-		} else {
-			a[q] = rules.One(v)
-		}
-	}
-	return a
-}
-
-func builtin(t testing.TB) *rules.Ruleset {
-	t.Helper()
-	rs, err := rules.Builtin()
-	if err != nil {
-		t.Fatalf("built-in ruleset: %v", err)
-	}
-	return rs
-}
 
 // Personas written from the document: who would pick what, and why.
 func TestPersonas(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	tests := []struct {
 		name       string
 		answers    rules.Answers
@@ -45,7 +21,7 @@ func TestPersonas(t *testing.T) {
 	}{
 		{
 			name: "Python team on a tight deadline building an admin-heavy site",
-			answers: answers("python=strong", "javascript=some", "experience=django", "learning=days",
+			answers: rulestest.Answers("python=strong", "javascript=some", "experience=django", "learning=days",
 				"admin=central", "api=no", "realtime=no", "frontend=pages", "data=some", "size=medium",
 				"users=thousands", "connections=few", "spikes=no", "auth=roles", "sensitive=yes", "compliance=no",
 				"deadline=soon", "team_size=small", "budget=tight", "packages=cms", "shared_code=no",
@@ -56,7 +32,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "JavaScript team building real-time chat for many concurrent users",
-			answers: answers("python=none", "javascript=strong", "experience=nodejs", "learning=weeks",
+			answers: rulestest.Answers("python=none", "javascript=strong", "experience=nodejs", "learning=weeks",
 				"admin=no", "api=some", "realtime=core", "frontend=spa", "data=little", "size=medium",
 				"users=millions", "connections=thousands", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
 				"deadline=months", "team_size=medium", "budget=generous", "packages=realtime_libs", "shared_code=yes",
@@ -67,7 +43,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "Team new to both, some Python and some JavaScript, a plain web app",
-			answers: answers("python=some", "javascript=some", "experience=neither", "learning=weeks",
+			answers: rulestest.Answers("python=some", "javascript=some", "experience=neither", "learning=weeks",
 				"admin=some", "api=some", "realtime=no", "frontend=pages", "data=some", "size=medium",
 				"users=thousands", "connections=few", "spikes=no", "auth=basic", "sensitive=no", "compliance=no",
 				"deadline=months", "team_size=small", "budget=moderate", "packages=validation", "shared_code=no",
@@ -78,7 +54,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "Every answer not sure",
-			answers: answers("python=not_sure", "javascript=not_sure", "learning=not_sure", "admin=not_sure",
+			answers: rulestest.Answers("python=not_sure", "javascript=not_sure", "learning=not_sure", "admin=not_sure",
 				"api=not_sure", "realtime=not_sure", "frontend=not_sure", "data=not_sure", "size=not_sure",
 				"users=not_sure", "connections=not_sure", "spikes=not_sure", "sensitive=not_sure",
 				"compliance=not_sure", "deadline=not_sure", "budget=not_sure", "packages=not_sure",
@@ -92,7 +68,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "API-first product by a JavaScript team",
-			answers: answers("python=some", "javascript=strong", "experience=nodejs", "learning=weeks",
+			answers: rulestest.Answers("python=some", "javascript=strong", "experience=nodejs", "learning=weeks",
 				"admin=no", "api=core", "realtime=some", "frontend=spa", "data=some", "size=small",
 				"users=millions", "connections=hundreds", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
 				"deadline=months", "team_size=small", "budget=moderate", "packages=api_toolkit", "shared_code=nice",
@@ -102,7 +78,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "Regulated health records system by a Python team",
-			answers: answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
+			answers: rulestest.Answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
 				"admin=central", "api=some", "realtime=no", "frontend=pages", "data=lots", "size=large",
 				"users=thousands", "connections=few", "spikes=no", "auth=roles", "sensitive=yes", "compliance=yes",
 				"deadline=later", "team_size=large", "budget=moderate", "packages=cms,validation", "shared_code=no",
@@ -112,7 +88,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "Small microservices by a JavaScript team that wants freedom",
-			answers: answers("python=none", "javascript=strong", "experience=nodejs", "learning=days",
+			answers: rulestest.Answers("python=none", "javascript=strong", "experience=nodejs", "learning=days",
 				"admin=no", "api=some", "realtime=some", "frontend=spa", "data=little", "size=small",
 				"users=thousands", "connections=hundreds", "spikes=yes", "auth=none", "sensitive=no", "compliance=no",
 				"deadline=later", "team_size=small", "budget=generous", "packages=frontend_tooling", "shared_code=yes",
@@ -122,7 +98,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "JavaScript team building an admin-heavy content site fast: torn",
-			answers: answers("python=none", "javascript=strong", "experience=nodejs", "learning=days",
+			answers: rulestest.Answers("python=none", "javascript=strong", "experience=nodejs", "learning=days",
 				"admin=central", "api=no", "realtime=no", "frontend=pages", "data=some", "size=medium",
 				"users=thousands", "connections=few", "spikes=no", "auth=roles", "sensitive=no", "compliance=no",
 				"deadline=soon", "team_size=small", "budget=moderate", "packages=cms", "shared_code=nice",
@@ -133,7 +109,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "Python team that needs a live dashboard for many connections: close",
-			answers: answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
+			answers: rulestest.Answers("python=strong", "javascript=some", "experience=django", "learning=weeks",
 				"admin=some", "api=some", "realtime=core", "frontend=spa", "data=lots", "size=medium",
 				"users=thousands", "connections=thousands", "spikes=yes", "auth=basic", "sensitive=no", "compliance=no",
 				"deadline=later", "team_size=medium", "budget=generous", "packages=realtime_libs", "shared_code=no",
@@ -143,7 +119,7 @@ func TestPersonas(t *testing.T) {
 		},
 		{
 			name: "Half the answers not sure lowers confidence though Django leads",
-			answers: answers("python=strong", "javascript=none", "experience=django", "admin=central",
+			answers: rulestest.Answers("python=strong", "javascript=none", "experience=django", "admin=central",
 				"deadline=soon", "auth=roles", "team_size=small", "shared_code=no",
 				"learning=not_sure", "api=not_sure", "realtime=not_sure", "frontend=not_sure", "data=not_sure",
 				"size=not_sure", "users=not_sure", "connections=not_sure", "spikes=not_sure",

@@ -8,47 +8,17 @@ import (
 	"testing"
 
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
-
-// randomAnswers answers each question with probability 0.85, with any option
-// (several for a multiple-choice question, unless an exclusive one is drawn).
-func randomAnswers(rs *rules.Ruleset, r *rand.Rand) rules.Answers {
-	a := rules.Answers{}
-	for _, q := range rs.Questions() {
-		if r.Float64() > 0.85 {
-			continue
-		}
-		o := q.Options[r.IntN(len(q.Options))]
-		if !q.Multiple {
-			a[q.ID] = rules.One(o.ID)
-			continue
-		}
-		if o.Exclusive || o.Unsure {
-			a[q.ID] = rules.Many(o.ID)
-			continue
-		}
-		var picked []string
-		for _, o := range q.Options {
-			if !o.Exclusive && !o.Unsure && r.IntN(3) == 0 {
-				picked = append(picked, o.ID)
-			}
-		}
-		if len(picked) == 0 {
-			picked = []string{q.Options[0].ID}
-		}
-		a[q.ID] = rules.Many(picked...)
-	}
-	return a
-}
 
 const generated = 1000
 
 func TestPropertiesOverGeneratedAnswers(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	r := rand.New(rand.NewPCG(1, 2)) // fixed seed: a failure can be replayed
 	sides := map[rules.Side]int{}
 	for i := 0; i < generated; i++ {
-		a := randomAnswers(rs, r)
+		a := rulestest.Random(rs, r)
 		ev, err := rs.Evaluate(a)
 		if err != nil {
 			t.Fatalf("valid answers %v: %v", a, err)
@@ -137,10 +107,10 @@ func isSuperset(a, b map[string]bool) bool {
 // Flips found by brute force: every single-answer change that changes the
 // outcome is reported, and nothing else.
 func TestFlipsAreComplete(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := 0; i < 300; i++ {
-		a := randomAnswers(rs, r)
+		a := rulestest.Random(rs, r)
 		ev, _ := rs.Evaluate(a)
 		want := 0
 		for _, q := range rs.Questions() {
@@ -200,7 +170,7 @@ func canonical(rs *rules.Ruleset, c rules.Choice, q *rules.Question) rules.Choic
 }
 
 func TestCheckRejects(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	tests := []struct {
 		name    string
 		answers rules.Answers

@@ -8,16 +8,8 @@ import (
 	"testing"
 
 	"stackfit/rules"
+	"stackfit/rules/rulestest"
 )
-
-func builtin(tb testing.TB) *rules.Ruleset {
-	tb.Helper()
-	rs, err := rules.Builtin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return rs
-}
 
 // The expected values are worked by hand: H = -Σ p·log2 p, divided by
 // log2(number of options).
@@ -46,20 +38,8 @@ func TestEntropy(t *testing.T) {
 	}
 }
 
-func answers(pairs ...string) rules.Answers {
-	a := rules.Answers{}
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if opts := strings.Split(pairs[i+1], ","); pairs[i] == "packages" {
-			a[pairs[i]] = rules.Many(opts...)
-		} else {
-			a[pairs[i]] = rules.One(pairs[i+1])
-		}
-	}
-	return a
-}
-
 func TestSummarizeQuestion(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	tests := []struct {
 		name         string
 		question     string
@@ -104,7 +84,7 @@ func TestSummarizeQuestion(t *testing.T) {
 			for _, a := range tt.answers {
 				r := Response{Answers: rules.Answers{}}
 				if a != "" {
-					r.Answers = answers(tt.question, a)
+					r.Answers = rulestest.Answers(tt.question + "=" + a)
 				}
 				rsp = append(rsp, r)
 			}
@@ -136,9 +116,9 @@ func TestSummarizeQuestion(t *testing.T) {
 }
 
 func TestSummarizeTeam(t *testing.T) {
-	rs := builtin(t)
-	djangoTeam := answers("python", "strong", "javascript", "none", "admin", "central", "deadline", "soon", "realtime", "no")
-	nodeTeam := answers("python", "none", "javascript", "strong", "realtime", "core", "connections", "thousands", "shared_code", "yes")
+	rs := rulestest.Builtin(t)
+	djangoTeam := rulestest.Answers("python=strong", "javascript=none", "admin=central", "deadline=soon", "realtime=no")
+	nodeTeam := rulestest.Answers("python=none", "javascript=strong", "realtime=core", "connections=thousands", "shared_code=yes")
 	var rsp []Response
 	for i, a := range []rules.Answers{djangoTeam, djangoTeam, nodeTeam} {
 		ev, err := rs.Evaluate(a)
@@ -189,7 +169,7 @@ func TestSummarizeTeam(t *testing.T) {
 }
 
 func TestSummarizeEmpty(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	sum, err := Summarize(rs, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -212,10 +192,10 @@ func TestSummarizeEmpty(t *testing.T) {
 }
 
 func TestSummarizeRejectsBadAnswers(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	_, err := Summarize(rs, []Response{
-		{Name: "Ana", Answers: answers("python", "strong")},
-		{Name: "Bo", Answers: answers("python", "fluent")},
+		{Name: "Ana", Answers: rulestest.Answers("python=strong")},
+		{Name: "Bo", Answers: rulestest.Answers("python=fluent")},
 	})
 	if err == nil || !strings.Contains(err.Error(), `participant 2 ("Bo")`) || !strings.Contains(err.Error(), "python") {
 		t.Errorf("error = %v, want one naming participant 2 and the question", err)
@@ -223,7 +203,7 @@ func TestSummarizeRejectsBadAnswers(t *testing.T) {
 }
 
 func TestAgreement(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	python, _ := rs.Question("python")
 	packages, _ := rs.Question("packages")
 	tests := []struct {
@@ -250,41 +230,11 @@ func TestAgreement(t *testing.T) {
 	}
 }
 
-// randomAnswers answers each question with probability 0.8, multiple-choice
-// ones with a random set that respects exclusive options.
-func randomAnswers(rs *rules.Ruleset, r *rand.Rand) rules.Answers {
-	a := rules.Answers{}
-	for _, q := range rs.Questions() {
-		if r.IntN(5) == 0 {
-			continue
-		}
-		if !q.Multiple {
-			a[q.ID] = rules.One(q.Options[r.IntN(len(q.Options))].ID)
-			continue
-		}
-		if o := q.Options[r.IntN(len(q.Options))]; o.Exclusive || o.Unsure {
-			a[q.ID] = rules.Many(o.ID)
-			continue
-		}
-		var picked []string
-		for _, o := range q.Options {
-			if !o.Exclusive && !o.Unsure && r.IntN(2) == 0 {
-				picked = append(picked, o.ID)
-			}
-		}
-		if len(picked) == 0 {
-			picked = []string{q.Options[0].ID}
-		}
-		a[q.ID] = rules.Many(picked...)
-	}
-	return a
-}
-
 func randomResponses(tb testing.TB, rs *rules.Ruleset, r *rand.Rand, n int) []Response {
 	tb.Helper()
 	out := make([]Response, n)
 	for i := range out {
-		a := randomAnswers(rs, r)
+		a := rulestest.Random(rs, r)
 		ev, err := rs.Evaluate(a)
 		if err != nil {
 			tb.Fatalf("generated answers are invalid: %v", err)
@@ -295,7 +245,7 @@ func randomResponses(tb testing.TB, rs *rules.Ruleset, r *rand.Rand, n int) []Re
 }
 
 func TestSummarizeProperties(t *testing.T) {
-	rs := builtin(t)
+	rs := rulestest.Builtin(t)
 	for seed := range uint64(200) {
 		r := rand.New(rand.NewPCG(seed, 7))
 		rsp := randomResponses(t, rs, r, 1+r.IntN(40))
@@ -336,7 +286,7 @@ func TestSummarizeProperties(t *testing.T) {
 }
 
 func BenchmarkSummarize300(b *testing.B) {
-	rs := builtin(b)
+	rs := rulestest.Builtin(b)
 	rsp := randomResponses(b, rs, rand.New(rand.NewPCG(1, 2)), 300)
 	b.ReportAllocs()
 	for b.Loop() {
