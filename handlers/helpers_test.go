@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -136,16 +137,15 @@ func (c *client) postJSON(path, body string) response {
 	return c.do(http.MethodPost, path, strings.NewReader(body), http.Header{"Content-Type": {"application/json"}})
 }
 
-// answerStep posts one step with the first option of every question (or the given overrides).
+// answerAll posts every step with the first option of every question (or the
+// given overrides): the answers of a.answers(overrides).
 func (c *client) answerAll(overrides map[string][]string) {
 	c.t.Helper()
+	answers := c.app.answers(overrides)
 	for _, sec := range c.app.rules.Sections {
 		form := url.Values{}
 		for _, q := range sec.Questions {
-			form[q.ID] = []string{q.Options[0].ID}
-			if v, ok := overrides[q.ID]; ok {
-				form[q.ID] = v
-			}
+			form[q.ID] = answers[q.ID].Options
 		}
 		form.Set("nav", "next")
 		if r := c.post("/q/"+sec.ID, form); r.status != http.StatusSeeOther {
@@ -154,9 +154,43 @@ func (c *client) answerAll(overrides map[string][]string) {
 	}
 }
 
+// answers is a complete answer set: the first option of every question, or
+// the given overrides.
+func (a *testApp) answers(overrides map[string][]string) rules.Answers {
+	out := rules.Answers{}
+	for _, q := range a.rules.Questions() {
+		options, ok := overrides[q.ID]
+		if !ok {
+			options = []string{q.Options[0].ID}
+		}
+		out[q.ID] = rules.Choice{Options: options, Multiple: q.Multiple}
+	}
+	return out
+}
+
+// evaluate is what the server should decide for answers: tests compute their
+// expectation from the ruleset, so a change of weights does not break them.
+func (a *testApp) evaluate(answers rules.Answers) *rules.Evaluation {
+	a.t.Helper()
+	checked, err := a.rules.Check(answers)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ev, err := a.rules.Evaluate(checked)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return ev
+}
+
 // countResults reads the database file directly: the store has no count, and
 // the test must see what is really stored.
 func (a *testApp) countResults() int { return a.countRows("results") }
+
+// decoded is a page's markup with the entities decoded, so that tests can look
+// for a sentence as the ruleset writes it ("C++", "team's") whatever the
+// template escaped.
+func decoded(body string) string { return html.UnescapeString(body) }
 
 func mustContain(t *testing.T, body string, wants ...string) {
 	t.Helper()

@@ -6,14 +6,16 @@ import (
 	"stackfit/rules"
 )
 
-// leaningView is the panel that follows a person through the questionnaire:
-// which way their answers lean so far.
+// leaningView is the panel on the review step: which way the answers lean,
+// how sure that is and why. It appears only once every question has an
+// answer, never while a person answers: a score that moves with each click
+// invites steering the result instead of describing the project.
 type leaningView struct {
-	Answered, Total int
-	Recommendation  rules.Side
-	Confidence      rules.Confidence
-	Headline        string // "Django 64%"
-	Scores          scoreView
+	Recommendation   rules.Side
+	Confidence       rules.Confidence
+	ConfidenceReason string
+	Headline         string // "Django 64%"
+	Scores           scoreView
 }
 
 // scoreView holds the two shares of the score bar, summing to 100.
@@ -26,23 +28,15 @@ func scores(s rules.Scores) scoreView {
 	return scoreView{Django: d, NodeJS: 100 - d}
 }
 
-func (s *Server) leaning(a rules.Answers) leaningView {
-	ev, err := s.rules.Lean(a)
-	if err != nil {
-		// Answers in the session were checked when they were loaded.
-		return leaningView{Total: len(s.rules.Questions())}
+func leaning(ev *rules.Evaluation) *leaningView {
+	v := &leaningView{
+		Recommendation:   ev.Recommendation,
+		Confidence:       ev.Confidence,
+		ConfidenceReason: ev.ConfidenceReason,
+		Scores:           scores(ev.Scores),
+		Headline:         "Too close to call",
 	}
-	v := leaningView{
-		Answered:       len(s.rules.Questions()) - len(ev.Unanswered),
-		Total:          len(s.rules.Questions()),
-		Recommendation: ev.Recommendation,
-		Confidence:     ev.Confidence,
-		Scores:         scores(ev.Scores),
-	}
-	switch ev.Recommendation {
-	case rules.Tie:
-		v.Headline = "Too close to call"
-	default:
+	if ev.Recommendation != rules.Tie {
 		v.Headline = ev.Recommendation.Name() + " " + itoa(ev.Scores.Percent(ev.Recommendation)) + "%"
 	}
 	return v

@@ -14,15 +14,13 @@ const reviewStep = "review"
 
 type stepView struct {
 	Layout
-	Progress   progressView
-	Section    rules.Section
-	Questions  []questionView
-	Problems   []form.Problem
-	Action     string
-	LeanAction string
-	HasPrev    bool
-	Last       bool
-	Leaning    leaningView
+	Progress  progressView
+	Section   rules.Section
+	Questions []questionView
+	Problems  []form.Problem
+	Action    string
+	HasPrev   bool
+	Last      bool
 }
 
 type progressView struct {
@@ -117,22 +115,6 @@ func (s *Server) saveStep(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/q/"+p.Step)
 }
 
-// lean keeps the step's answers as they change and returns the leaning panel.
-func (s *Server) lean(c echo.Context) error {
-	i := s.sectionIndex(c.Param("section"))
-	if i < 0 {
-		return echo.ErrNotFound
-	}
-	p, _, err := s.mergeStep(c, i)
-	if err != nil {
-		return err
-	}
-	if err := s.saveProgress(c, p); err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "step", "leaning-body", s.leaning(p.Answers))
-}
-
 // mergeStep replaces the stored answers to section i's questions with the
 // posted ones, so an unticked box or a cleared choice is forgotten too.
 func (s *Server) mergeStep(c echo.Context, i int) (progress, []form.Problem, error) {
@@ -158,15 +140,13 @@ func (s *Server) mergeStep(c echo.Context, i int) (progress, []form.Problem, err
 func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems []form.Problem) error {
 	sec, answers := s.rules.Sections[i], p.Answers
 	v := stepView{
-		Layout:     s.layout(c, sec.Title),
-		Progress:   s.stepProgress(i, p.Workshop),
-		Section:    sec,
-		Problems:   problems,
-		Action:     "/q/" + sec.ID,
-		LeanAction: "/q/" + sec.ID + "/lean",
-		HasPrev:    i > 0,
-		Last:       i == len(s.rules.Sections)-1,
-		Leaning:    s.leaning(answers),
+		Layout:   s.layout(c, sec.Title),
+		Progress: s.stepProgress(i, p.Workshop),
+		Section:  sec,
+		Problems: problems,
+		Action:   "/q/" + sec.ID,
+		HasPrev:  i > 0,
+		Last:     i == len(s.rules.Sections)-1,
 	}
 	errs := map[string]string{}
 	for _, pr := range problems {

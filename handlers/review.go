@@ -16,6 +16,7 @@ type reviewView struct {
 	Progress progressView
 	Sections []reviewSection
 	Problems []form.Problem
+	Leaning  *leaningView // nil until every question has an answer
 }
 
 type reviewSection struct {
@@ -94,6 +95,12 @@ func (s *Server) renderReview(c echo.Context, status int, p progress, problems [
 			rs.Answers = append(rs.Answers, s.answerView(q, a[q.ID], "/q/"+sec.ID+"#q-"+q.ID))
 		}
 		v.Sections = append(v.Sections, rs)
+	}
+	if len(form.Missing(s.rules.Questions(), a)) == 0 {
+		// Answers in the session were checked when they were saved.
+		if ev, err := s.rules.Evaluate(a); err == nil {
+			v.Leaning = leaning(ev)
+		}
 	}
 	return s.page(c, status, "review", "wizard", v)
 }

@@ -39,7 +39,6 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/q/review", s.submitReview)
 	pages.GET("/q/:section", s.showStep)
 	pages.POST("/q/:section", s.saveStep)
-	pages.POST("/q/:section/lean", s.lean)
 
 	pages.POST("/r", s.createResult)
 	pages.GET("/r/:id", s.showResult)
