@@ -186,7 +186,7 @@ func (s *Server) boardBody(c echo.Context, w store.Workshop) (boardBody, error) 
 		return boardBody{}, err
 	}
 	b := boardBody{
-		W: w, Joined: len(t.participants), Team: verdict(t.sum.Evaluation),
+		W: w, Joined: len(t.participants), Team: s.verdict(t.sum.Evaluation),
 		TeamFlips: s.flipViews("", nil, t.sum.Evaluation), Individual: t.sum.Individual,
 		Questions: s.questionRows(t.sum),
 	}

@@ -87,7 +87,7 @@ func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, e
 		default:
 			v.Joined, v.Participant = true, part
 			if part.Evaluation != nil {
-				own := verdict(part.Evaluation)
+				own := s.verdict(part.Evaluation)
 				v.Own = &own
 			}
 		}
@@ -97,7 +97,7 @@ func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, e
 		if err != nil {
 			return v, err
 		}
-		team := teamView{verdictView: verdict(sum.Evaluation), Responses: sum.Responses}
+		team := teamView{verdictView: s.verdict(sum.Evaluation), Responses: sum.Responses}
 		rows := s.questionRows(sum)
 		team.Differed = rows[:min(5, len(rows))]
 		v.Team = &team

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,7 +22,8 @@ type resultView struct {
 	Created  time.Time
 	Flips    []flipView
 	Answers  []answerView
-	Owner    bool // this browser made the result: it may change the answers
+	Open     []answerView // "not sure" or not answered, in questionnaire order
+	Owner    bool         // this browser made the result: it may change the answers
 	WhatIf   *whatIfView
 	Changed  *changedView
 }
@@ -35,29 +37,74 @@ type verdictView struct {
 	Scores    scoreView
 	Primary   sideView // the recommended side (Django for a tie)
 	Secondary sideView
+	Notes     []noteView
 }
 
-func verdict(ev *rules.Evaluation) verdictView {
+func (s *Server) verdict(ev *rules.Evaluation) verdictView {
 	v := verdictView{Ev: ev, Scores: scores(ev.Scores), Summary: summary(ev)}
 	primary := ev.Recommendation
 	switch primary {
 	case rules.Tie:
 		v.Headline = "Too close to call"
 		primary = rules.Django
-		v.Primary = sideView{Side: rules.Django, Title: "What speaks for Django", Reasons: ev.ReasonsFor(rules.Django)}
+		v.Primary = side(ev, rules.Django, "What speaks for Django")
 	default:
 		v.Headline = primary.Name() + " recommended"
-		v.Primary = sideView{Side: primary, Title: "Why " + primary.Name(), Reasons: ev.ReasonsFor(primary)}
+		v.Primary = side(ev, primary, "Why "+primary.Name())
 	}
 	other := primary.Other()
-	v.Secondary = sideView{Side: other, Title: "What speaks for " + other.Name(), Reasons: ev.ReasonsFor(other)}
+	v.Secondary = side(ev, other, "What speaks for "+other.Name())
+	for _, n := range ev.Notes {
+		nv := noteView{Question: n.Question, Text: n.Text}
+		if q, ok := s.rules.Question(n.Question); ok {
+			nv.Question = q.Text
+		}
+		v.Notes = append(v.Notes, nv)
+	}
 	return v
 }
 
 type sideView struct {
 	Side    rules.Side
 	Title   string
-	Reasons []rules.Reason
+	Reasons []reasonView
+}
+
+// reasonView is one reason with every sentence of the document behind it.
+type reasonView struct {
+	Text   string
+	Weight int
+	Quotes []quoteView
+}
+
+// quoteView is one of the document's sentences; Criterion anchors it on /how.
+type quoteView struct{ Criterion, Text string }
+
+// noteView is a remark beyond the document, with the question that raised it.
+type noteView struct{ Question, Text string }
+
+func side(ev *rules.Evaluation, sd rules.Side, title string) sideView {
+	v := sideView{Side: sd, Title: title}
+	for _, r := range ev.ReasonsFor(sd) {
+		v.Reasons = append(v.Reasons, reasonView{Text: r.Text, Weight: r.Weight, Quotes: quotes(r)})
+	}
+	return v
+}
+
+// quotes pairs a reason's sentences with their criteria. Results stored
+// before reasons had several sentences carry only Quote and Criterion.
+func quotes(r rules.Reason) []quoteView {
+	if len(r.Quotes) == 0 {
+		return []quoteView{{Criterion: r.Criterion, Text: r.Quote}}
+	}
+	out := make([]quoteView, len(r.Quotes))
+	for i, q := range r.Quotes {
+		out[i] = quoteView{Criterion: r.Criterion, Text: q}
+		if len(r.Criteria) == len(r.Quotes) {
+			out[i].Criterion = r.Criteria[i]
+		}
+	}
+	return out
 }
 
 type flipView struct {
@@ -76,11 +123,15 @@ type whatIfView struct {
 
 type hiddenField struct{ Name, Value string }
 
-// changedView: the current ruleset would decide the stored answers differently.
+// changedView: the result was made under another ruleset than today's. The
+// page keeps showing what was stored, and offers today's evaluation of the
+// same answers.
 type changedView struct {
-	Recommendation rules.Side
-	Confidence     rules.Confidence
-	Invalid        bool // the questionnaire changed so much the answers no longer fit
+	Made, Now string // the ruleset versions: the one that made the result, today's
+	Today     *rules.Evaluation
+	Same      bool          // today's rules recommend the same
+	Hidden    []hiddenField // the answers, to save today's evaluation as a new result
+	Invalid   bool          // the questionnaire changed so much the answers no longer fit
 }
 
 func (s *Server) showResult(c echo.Context) error {
@@ -92,15 +143,21 @@ func (s *Server) showResult(c echo.Context) error {
 	v := s.resultView(c, res, res.Answers, res.Evaluation)
 	v.Owner = p.owns(res.ID)
 	if res.Ruleset != s.rules.Version {
-		v.Changed = &changedView{Invalid: true}
-		if now, err := s.rules.Evaluate(res.Answers); err == nil {
-			v.Changed = nil
-			if now.Recommendation != res.Evaluation.Recommendation {
-				v.Changed = &changedView{Recommendation: now.Recommendation, Confidence: now.Confidence}
-			}
-		}
+		v.Changed = s.changed(res)
 	}
 	return s.render(c, http.StatusOK, "result", "", v)
+}
+
+func (s *Server) changed(res store.Result) *changedView {
+	ch := &changedView{Made: res.Ruleset, Now: s.rules.Version}
+	checked, today, err := s.decide(res.Answers)
+	if err != nil {
+		ch.Invalid = true
+		return ch
+	}
+	ch.Today, ch.Hidden = today, s.hiddenAnswers(checked)
+	ch.Same = today.Recommendation == res.Evaluation.Recommendation
+	return ch
 }
 
 // whatIf shows the result with some answers changed (query: question=option,
@@ -127,19 +184,27 @@ func (s *Server) whatIf(c echo.Context) error {
 	v := s.resultView(c, res, answers, ev)
 	v.Title = "What if: " + v.Headline
 	v.Social = nil
-	wi := &whatIfView{BackURL: "/r/" + res.ID}
+	wi := &whatIfView{BackURL: "/r/" + res.ID, Hidden: s.hiddenAnswers(answers)}
 	for _, q := range s.rules.Questions() {
 		if a, ok := changes[q.ID]; ok {
 			wi.Changes = append(wi.Changes, s.answerView(q, a, ""))
-		}
-		for _, o := range answers[q.ID].Options {
-			wi.Hidden = append(wi.Hidden, hiddenField{Name: q.ID, Value: o})
 		}
 	}
 	v.WhatIf = wi
 	// Flips from here build on the changes already made.
 	v.Flips = s.flipViews(res.ID, changes, ev)
 	return s.render(c, http.StatusOK, "result", "", v)
+}
+
+// hiddenAnswers are the form fields that post answers to /r as a new result.
+func (s *Server) hiddenAnswers(answers rules.Answers) []hiddenField {
+	var out []hiddenField
+	for _, q := range s.rules.Questions() {
+		for _, o := range answers[q.ID].Options {
+			out = append(out, hiddenField{Name: q.ID, Value: o})
+		}
+	}
+	return out
 }
 
 // createResult stores a complete answer set posted as a form (a what-if saved).
@@ -203,15 +268,24 @@ func (s *Server) sectionOf(q string) string {
 
 func (s *Server) resultView(c echo.Context, res store.Result, answers rules.Answers, ev *rules.Evaluation) resultView {
 	v := resultView{
-		verdictView: verdict(ev),
+		verdictView: s.verdict(ev),
 		ID:          res.ID,
 		ShareURL:    s.absURL(c, "/r/"+res.ID),
 		Created:     res.CreatedAt,
 		Flips:       s.flipViews(res.ID, nil, ev),
 	}
+	open := map[string]bool{}
+	for _, id := range slices.Concat(ev.Unanswered, ev.Unsure) {
+		open[id] = true
+	}
 	for _, sec := range s.rules.Sections {
 		for _, q := range sec.Questions {
-			v.Answers = append(v.Answers, s.answerView(q, answers[q.ID], "/q/"+sec.ID+"#q-"+q.ID))
+			a := s.answerView(q, answers[q.ID], "/q/"+sec.ID+"#q-"+q.ID)
+			v.Answers = append(v.Answers, a)
+			// Results stored before "unsure" was recorded: read it from the answers.
+			if open[q.ID] || (ev.Unsure == nil && a.Unsure) {
+				v.Open = append(v.Open, a)
+			}
 		}
 	}
 	v.Layout = s.layout(c, v.Headline)

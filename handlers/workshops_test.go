@@ -22,6 +22,7 @@ import (
 	"stackfit/handlers"
 	"stackfit/rules"
 	"stackfit/store"
+	"stackfit/workshop"
 )
 
 // Messages the workshop pages and API promise a person (handlers/errors.go).
@@ -82,6 +83,22 @@ func (a *testApp) participants(code string) []store.Participant {
 		a.t.Fatal(err)
 	}
 	return ps
+}
+
+// teamEvaluation is the team's evaluation of the workshop's submitted answers.
+func (a *testApp) teamEvaluation(code string) *rules.Evaluation {
+	a.t.Helper()
+	var responses []workshop.Response
+	for _, p := range a.participants(code) {
+		if p.Submitted {
+			responses = append(responses, workshop.Response{Name: p.Name, Answers: p.Answers, Evaluation: p.Evaluation})
+		}
+	}
+	sum, err := workshop.Summarize(a.rules, responses)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return sum.Evaluation
 }
 
 // countRows reads the database file directly.
@@ -277,8 +294,14 @@ func TestWorkshopParticipant(t *testing.T) {
 		t.Fatalf("reveal: status %d, Location %q", r.status, r.header.Get("Location"))
 	}
 	after := ann.get(w)
-	mustContain(t, after.body, "The team's result:", "from the answers of 2 people", "Where the team differed most",
+	mustContain(t, after.body, "The team's result:", "From the answers of 2 people", "Where the team differed most",
 		"How well does your team know Python?")
+	// Where the team's confidence shows, so does the sentence that explains it.
+	team := app.teamEvaluation(code)
+	for _, page := range []string{after.body, fac.get(w + "/board").body} {
+		mustContain(t, decoded(page), `<span class="badge `+string(team.Confidence)+`">`,
+			`<span class="confidence-reason">`+team.ConfidenceReason+`</span>`)
+	}
 
 	// Ann changes her answers while the workshop is open: the same participant, new answers.
 	results := app.countResults()
