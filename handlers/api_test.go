@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
+
+	"stackfit/rules"
 )
 
 func TestAPIErrors(t *testing.T) {
@@ -73,12 +76,20 @@ func TestAPIResults(t *testing.T) {
 	if cr.URL != app.srv.URL+"/r/"+cr.ID {
 		t.Errorf("url %q", cr.URL)
 	}
-	// The same evaluation as the evaluate call and the CLI's shape.
-	var a, b map[string]any
+	// The same evaluation as the evaluate call, and the shape of rules.Evaluation
+	// (the CLI's): every key it has, and no other.
+	answers, err := rules.DecodeRequest(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := app.evaluate(answers)
+	var a, b, keys map[string]any
 	json.Unmarshal([]byte(ev.body), &a)
 	json.Unmarshal(cr.Result, &b)
-	if a["recommendation"] != "nodejs" || b["recommendation"] != "nodejs" || len(a) != 7 || len(b) != 7 {
-		t.Errorf("evaluate %v, stored %v", a, b)
+	wantJSON, _ := json.Marshal(want)
+	json.Unmarshal(wantJSON, &keys)
+	if !reflect.DeepEqual(a, keys) || !reflect.DeepEqual(b, keys) {
+		t.Errorf("evaluate %v\nstored %v\nwant %v", a, b, keys)
 	}
 
 	got := c.get("/api/v1/results/" + cr.ID)

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -10,6 +11,17 @@ import (
 func TestRoutes(t *testing.T) {
 	app := newTestApp(t)
 	c := app.client()
+	sections := app.rules.Sections
+	first, last := sections[0], sections[len(sections)-1]
+	steps := strconv.Itoa(len(sections))
+	multiple := "" // the first step with a multiple-choice question
+	for _, sec := range sections {
+		for _, q := range sec.Questions {
+			if q.Multiple && multiple == "" {
+				multiple = sec.ID
+			}
+		}
+	}
 	tests := []struct {
 		path        string
 		status      int
@@ -19,8 +31,9 @@ func TestRoutes(t *testing.T) {
 		{"/", 200, "text/html", []string{"Django or Node.js?", "Start the questionnaire", `name="htmx-config"`, "og:title"}},
 		{"/how", 200, "text/html", []string{"How stackfit decides", "Build an application in limited time frame"}},
 		{"/q", 303, "", nil},
-		{"/q/team", 200, "text/html", []string{"Step 1 of 6", "How well does your team know Python?", `name="_csrf"`}},
-		{"/q/ecosystem", 200, "text/html", []string{"Step 6 of 6", `type="checkbox"`}},
+		{"/q/" + first.ID, 200, "text/html", []string{"Step 1 of " + steps, first.Questions[0].Text, `name="_csrf"`}},
+		{"/q/" + last.ID, 200, "text/html", []string{"Step " + steps + " of " + steps, "Review your answers"}},
+		{"/q/" + multiple, 200, "text/html", []string{`type="checkbox"`}},
 		{"/q/review", 200, "text/html", []string{"Review your answers", "Not answered"}},
 		{"/q/nonsense", 404, "text/html", []string{"We could not find that page"}},
 		{"/r/AAAAAAAAAAAAAAAAAAAAAA", 404, "text/html", []string{"We could not find that page"}},
