@@ -6,15 +6,6 @@ import (
 	"strings"
 )
 
-// Confidence is how far a recommendation can be trusted.
-type Confidence string
-
-const (
-	High   Confidence = "high"
-	Medium Confidence = "medium"
-	Low    Confidence = "low"
-)
-
 // Evaluation is what stackfit decides for a set of answers. Its JSON is the
 // public contract of `stackfit evaluate` and POST /api/v1/evaluate.
 type Evaluation struct {
@@ -25,6 +16,19 @@ type Evaluation struct {
 	Reasons        []Reason   `json:"reasons"`
 	Flips          []Flip     `json:"flips"`
 	Unanswered     []string   `json:"unanswered"`
+	// Unsure lists the questions answered "not sure"; with Unanswered they are
+	// the open answers that confidence weighs.
+	Unsure []string `json:"unsure"`
+	// ConfidenceReason says in one sentence why the confidence is what it is.
+	ConfidenceReason string `json:"confidence_reason"`
+	// Notes are remarks beyond the document's claims; they never score.
+	Notes []Note `json:"notes"`
+}
+
+// Note is a remark "not covered by the document" that an answer brings up.
+type Note struct {
+	Question string `json:"question"`
+	Text     string `json:"text"`
 }
 
 type Scores struct {
@@ -61,6 +65,12 @@ type Reason struct {
 	Weight    int    `json:"weight"`
 	Quote     string `json:"quote"`
 	Text      string `json:"text"`
+	// Topic is the claim the reason counts for; a topic counts once per side.
+	Topic string `json:"topic"`
+	// Criteria and Quotes are every sentence of the document behind the
+	// reason; Criterion and Quote keep the first of them.
+	Criteria []string `json:"criteria"`
+	Quotes   []string `json:"quotes"`
 }
 
 // Flip is one change to one answer that would change the recommendation.
@@ -87,13 +97,15 @@ type clause struct {
 }
 
 type compiledRule struct {
-	criterion int
-	favours   Side
-	weight    int
-	all       []clause
-	any       []clause
-	none      []clause
-	text      []segment
+	criteria []int // indexes into Criteria, the first one's side and topic are the rule's
+	topic    int
+	slot     int
+	favours  Side
+	weight   int
+	all      []clause
+	any      []clause
+	none     []clause
+	text     []segment
 }
 
 func (r *compiledRule) fires(m []uint64) bool {
@@ -132,96 +144,134 @@ func (r *compiledRule) questions() []int {
 	return qs
 }
 
-// Evaluate checks the answers and decides, with reasons and the answer changes
-// that would change the outcome. The same answers and ruleset version always
-// give the same evaluation.
+// Evaluate checks the answers and decides, with reasons, the answer changes
+// that would change the outcome, and a confidence that says whether any
+// answer could. The same answers and ruleset version always give the same
+// evaluation.
 func (rs *Ruleset) Evaluate(a Answers) (*Evaluation, error) {
 	m, err := rs.masks(a)
 	if err != nil {
 		return nil, err
 	}
-	ev, fired := rs.evaluate(m)
-	ev.Flips = rs.flips(m, fired, ev.Scores, ev.Recommendation)
-	return ev, nil
+	return rs.evaluateMasks(m), nil
 }
 
-// Lean is Evaluate without the flip analysis: the current leaning, for the
-// panel that follows a person through the questionnaire.
-func (rs *Ruleset) Lean(a Answers) (*Evaluation, error) {
-	m, err := rs.masks(a)
-	if err != nil {
-		return nil, err
+func (rs *Ruleset) evaluateMasks(m []uint64) *Evaluation {
+	t := rs.tally(m)
+	ev := &Evaluation{Ruleset: rs.Version, Scores: t.scores, Recommendation: rs.decide(t.scores)}
+	ev.Reasons = rs.reasons(m, &t)
+	ev.Unanswered, ev.Unsure = rs.open(m)
+	ev.Notes = rs.notes(m)
+	ev.Flips = rs.flips(m, &t, ev.Recommendation)
+	ev.Confidence, ev.ConfidenceReason = rs.confidence(m, &t, ev)
+	return ev
+}
+
+// tally is what the rules make of a set of answers: which fired, and which
+// rule counts for each slot (a topic's side).
+type tally struct {
+	fired  []bool
+	best   []int // slot → the counted rule, −1 for none
+	scores Scores
+}
+
+func (rs *Ruleset) tally(m []uint64) tally {
+	t := tally{fired: make([]bool, len(rs.compiled)), best: make([]int, len(rs.slotRules))}
+	for sl := range t.best {
+		t.best[sl] = -1
 	}
-	ev, _ := rs.evaluate(m)
-	ev.Flips = []Flip{}
-	return ev, nil
-}
-
-func (rs *Ruleset) evaluate(m []uint64) (*Evaluation, []bool) {
-	ev := &Evaluation{Ruleset: rs.Version}
-	fired := make([]bool, len(rs.compiled))
-	n, size := 0, 0
 	for i := range rs.compiled {
 		r := &rs.compiled[i]
-		if r.fires(m) {
-			fired[i] = true
-			ev.Scores.add(r.favours, r.weight)
+		if !r.fires(m) {
+			continue
+		}
+		t.fired[i] = true
+		// The weightiest rule of a slot counts; of equal ones, the first in the file.
+		if b := t.best[r.slot]; b < 0 || r.weight > rs.compiled[b].weight {
+			t.best[r.slot] = i
+		}
+	}
+	for _, b := range t.best {
+		if b >= 0 {
+			t.scores.add(rs.compiled[b].favours, rs.compiled[b].weight)
+		}
+	}
+	return t
+}
+
+// reasons renders the counted rules, strongest first.
+func (rs *Ruleset) reasons(m []uint64, t *tally) []Reason {
+	n, size := 0, 0
+	for i := range rs.compiled {
+		if t.best[rs.compiled[i].slot] == i {
 			n++
-			size += r.textSize(rs, m)
+			size += rs.compiled[i].textSize(rs, m)
 		}
 	}
 	// All texts go into one buffer sized up front and are sliced out of it:
 	// one allocation instead of a growing builder per reason.
 	var buf strings.Builder
 	buf.Grow(size)
-	ends := make([]int, 0, n)
-	for i := range rs.compiled {
-		if fired[i] {
-			rs.render(&buf, rs.compiled[i].text, m)
-			ends = append(ends, buf.Len())
-		}
-	}
-	texts := buf.String()
-	ev.Reasons = make([]Reason, 0, n)
+	out := make([]Reason, 0, n)
 	start := 0
 	for i := range rs.compiled {
-		if !fired[i] {
+		r := &rs.compiled[i]
+		if t.best[r.slot] != i {
 			continue
 		}
-		r := &rs.compiled[i]
-		c := &rs.Criteria[r.criterion]
-		end := ends[len(ev.Reasons)]
-		ev.Reasons = append(ev.Reasons, Reason{
-			Rule:      rs.Rules[i].ID,
-			Criterion: c.ID,
-			Favours:   c.Favours,
+		rs.render(&buf, r.text, m)
+		rule := &rs.Rules[i]
+		quotes := make([]string, len(r.criteria))
+		for j, ci := range r.criteria {
+			quotes[j] = rs.Criteria[ci].Quote
+		}
+		out = append(out, Reason{
+			Rule:      rule.ID,
+			Criterion: rule.Criterion,
+			Favours:   r.favours,
 			Weight:    r.weight,
-			Quote:     c.Quote,
-			Text:      texts[start:end],
+			Quote:     quotes[0],
+			Text:      buf.String()[start:],
+			Topic:     rule.Topic,
+			Criteria:  rule.Criteria,
+			Quotes:    quotes,
 		})
-		start = end
+		start = buf.Len()
 	}
 	// Strongest first; rules of equal weight keep the ruleset's order.
-	slices.SortStableFunc(ev.Reasons, func(a, b Reason) int { return b.Weight - a.Weight })
+	slices.SortStableFunc(out, func(a, b Reason) int { return b.Weight - a.Weight })
+	return out
+}
 
-	uncertain, unanswered := 0, 0
+// open lists the scoring questions left unanswered and those answered "not sure".
+func (rs *Ruleset) open(m []uint64) (unanswered, unsure []string) {
+	unanswered, unsure = []string{}, []string{}
 	for qi, q := range rs.questions {
-		if m[qi] == 0 {
-			unanswered++
-		} else if m[qi] == q.unsure {
-			uncertain++
+		switch {
+		case q.NoteOnly: // they never score, so they leave nothing open
+		case m[qi] == 0:
+			unanswered = append(unanswered, q.ID)
+		case m[qi] == q.unsure:
+			unsure = append(unsure, q.ID)
 		}
 	}
-	ev.Unanswered = make([]string, 0, unanswered)
+	return unanswered, unsure
+}
+
+// notes are what the note-only questions bring up, in questionnaire order.
+func (rs *Ruleset) notes(m []uint64) []Note {
+	out := []Note{}
 	for qi, q := range rs.questions {
-		if m[qi] == 0 {
-			ev.Unanswered = append(ev.Unanswered, q.ID)
+		if !q.NoteOnly {
+			continue
+		}
+		for b := m[qi]; b != 0; b &= b - 1 {
+			if o := q.Options[trailingZeros(b)]; o.Note != "" {
+				out = append(out, Note{Question: q.ID, Text: o.Note})
+			}
 		}
 	}
-	uncertain += unanswered
-	ev.Recommendation = rs.decide(ev.Scores)
-	ev.Confidence = rs.confidence(ev.Recommendation, ev.Scores, float64(uncertain)/float64(len(rs.questions)))
-	return ev, fired
+	return out
 }
 
 func (s *Scores) add(side Side, w int) {
@@ -248,7 +298,7 @@ func margin(s Scores) float64 {
 
 func (rs *Ruleset) decide(s Scores) Side {
 	switch {
-	case margin(s) < rs.Decision.TieMargin || s.Django == s.NodeJS:
+	case s.Django == s.NodeJS || margin(s) < rs.Decision.TieMargin:
 		return Tie
 	case s.Django > s.NodeJS:
 		return Django
@@ -256,16 +306,5 @@ func (rs *Ruleset) decide(s Scores) Side {
 	return NodeJS
 }
 
-func (rs *Ruleset) confidence(rec Side, s Scores, uncertain float64) Confidence {
-	if rec == Tie {
-		return Low
-	}
-	mg := margin(s)
-	switch d := rs.Decision; {
-	case mg >= d.High.MinMargin && uncertain <= d.High.MaxUncertain:
-		return High
-	case mg >= d.Medium.MinMargin && uncertain <= d.Medium.MaxUncertain:
-		return Medium
-	}
-	return Low
-}
+// Lean is Evaluate; it stays until the handlers stop calling it.
+func (rs *Ruleset) Lean(a Answers) (*Evaluation, error) { return rs.Evaluate(a) }
