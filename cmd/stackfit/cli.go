@@ -21,6 +21,8 @@ Usage:
   stackfit questionnaire [flags]  print the questions as JSON
   stackfit criteria [flags]       print the criteria taken from the document as JSON
   stackfit evaluate [flags]       read {"answers": {...}} on stdin, print the evaluation as JSON
+  stackfit check-ruleset [flags]  print a calibration report of the ruleset as JSON;
+                                  exit 1 when it breaks a limit (see -help of the command)
 
 Every command takes --ruleset FILE to use a ruleset of your own instead of the built-in one.
 `
@@ -47,8 +49,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cmd == "serve" {
 		serve.flags(flags, getenv)
 	}
+	var check checkConfig
+	if cmd == "check-ruleset" {
+		check.flags(flags)
+	}
 	switch cmd {
-	case "serve", "questionnaire", "criteria", "evaluate":
+	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset":
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -93,8 +99,43 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		fmt.Fprintf(stderr, "stackfit evaluate: %v\n", err)
 		return exitBadInput
+	case "check-ruleset":
+		return check.run(rs, stdout, stderr)
 	}
 	return serve.run(ctx, rs, stdout, stderr)
+}
+
+// checkConfig holds the flags of check-ruleset.
+type checkConfig struct {
+	sample int
+	seed   uint64
+	limits rules.Limits
+}
+
+func (c *checkConfig) flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.sample, "sample", 20000, "how many random fully answered `sets` to evaluate")
+	fs.Uint64Var(&c.seed, "seed", 1, "the random `seed`; the same seed gives the same report")
+	d := rules.DefaultLimits
+	fs.Float64Var(&c.limits.MinLean, "min-lean", d.MinLean, "fail when Django:Node.js recommendations fall below this `ratio`")
+	fs.Float64Var(&c.limits.MaxLean, "max-lean", d.MaxLean, "fail when Django:Node.js recommendations rise above this `ratio`")
+	fs.Float64Var(&c.limits.MinHigh, "min-high", d.MinHigh, "fail when fewer than this `share` of results have high confidence")
+	fs.Float64Var(&c.limits.MaxTie, "max-tie", d.MaxTie, "fail when more than this `share` of results are ties")
+}
+
+func (c *checkConfig) run(rs *rules.Ruleset, stdout, stderr io.Writer) int {
+	if c.sample < 1 {
+		fmt.Fprintln(stderr, "stackfit check-ruleset: --sample must be at least 1")
+		return exitUsage
+	}
+	report := rs.Calibrate(c.sample, c.seed, c.limits)
+	if code := printJSON(stdout, stderr, report); code != exitOK {
+		return code
+	}
+	if len(report.Problems) > 0 {
+		fmt.Fprintf(stderr, "stackfit check-ruleset: %s\n", strings.Join(report.Problems, "; "))
+		return exitBadInput
+	}
+	return exitOK
 }
 
 func loadRuleset(path string) (*rules.Ruleset, error) {
