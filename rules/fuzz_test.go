@@ -3,6 +3,7 @@ package rules_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"stackfit/rules"
@@ -54,13 +55,25 @@ func FuzzEvaluate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Evaluate accepted what Check refused: %v", err)
 		}
-		if len(ev.Unanswered)+len(checked) != len(rs.Questions()) {
-			t.Fatalf("%d unanswered + %d answered != %d questions", len(ev.Unanswered), len(checked), len(rs.Questions()))
+		scoring, answered := 0, 0
+		for _, q := range rs.Questions() {
+			if !q.NoteOnly {
+				scoring++
+				if _, ok := checked[q.ID]; ok {
+					answered++
+				}
+			}
+		}
+		if len(ev.Unanswered)+answered != scoring {
+			t.Fatalf("%d unanswered + %d answered != %d questions that score", len(ev.Unanswered), answered, scoring)
+		}
+		if ev.ConfidenceReason == "" || !strings.HasPrefix(strings.ToLower(ev.ConfidenceReason), string(ev.Confidence)+":") {
+			t.Fatalf("confidence %s with reason %q", ev.Confidence, ev.ConfidenceReason)
 		}
 		for _, fl := range ev.Flips {
 			b := clone(checked)
 			b[fl.Question] = fl.Answer
-			got, err := rs.Lean(b)
+			got, err := rs.Evaluate(b)
 			if err != nil || got.Recommendation != fl.Recommendation {
 				t.Fatalf("flip %+v: got %v, %v", fl, got, err)
 			}

@@ -22,13 +22,18 @@ func Builtin(tb testing.TB) *rules.Ruleset {
 }
 
 // Answers builds an answer set from "question=option" pairs; "q=a,b" and
-// any answer to packages (the built-in multiple-choice question) are
+// any answer to a multiple-choice question of the built-in ruleset are
 // multiple-choice answers.
 func Answers(pairs ...string) rules.Answers {
+	rs, _ := rules.Builtin()
 	a := rules.Answers{}
 	for _, p := range pairs {
 		q, v, _ := strings.Cut(p, "=")
-		if strings.Contains(v, ",") || q == "packages" {
+		question, known := (*rules.Question)(nil), false
+		if rs != nil {
+			question, known = rs.Question(q)
+		}
+		if strings.Contains(v, ",") || (known && question.Multiple) {
 			a[q] = rules.Many(strings.Split(v, ",")...)
 		} else {
 			a[q] = rules.One(v)
@@ -67,3 +72,6 @@ func Random(rs *rules.Ruleset, r *rand.Rand) rules.Answers {
 	}
 	return a
 }
+
+// BuiltinYAML is the built-in ruleset file, for tests that break it on purpose.
+func BuiltinYAML() string { return string(rules.BuiltinYAML()) }
