@@ -83,30 +83,25 @@ func Markdown(d Decision) []byte {
 	fmt.Fprintf(b, "The team weighed Django against Node.js with stackfit's questionnaire, "+
 		"whose criteria are taken from the document %q. Which of the two fits this project better?\n\n", source)
 
-	w.drivers(d.Answers)
+	w.drivers(d.Answers, ev)
 
 	b.WriteString("## Considered Options\n\n* Django\n* Node.js\n\n")
 
 	b.WriteString("## Decision Outcome\n\n")
 	w.outcome(ev)
-	b.WriteString("### Consequences\n\n")
-	if rec := ev.Recommendation; rec == rules.Tie {
-		b.WriteString("* Neutral, because no option is chosen yet; what speaks for each is under Pros and Cons of the Options.\n\n")
-	} else {
-		w.reasons("Good", ev.ReasonsFor(rec))
-		w.reasons("Bad", ev.ReasonsFor(rec.Other()))
-		b.WriteString("\n")
-	}
+	w.consequences(ev)
 
+	// Each reason is written once, under the option it speaks for. A reason
+	// for one option is not repeated as a "Bad" of the other, nor in the
+	// Consequences: written three times, the record was hard to read once.
 	b.WriteString("## Pros and Cons of the Options\n\n")
 	for _, side := range []rules.Side{rules.Django, rules.NodeJS} {
 		fmt.Fprintf(b, "### %s\n\n", side.Name())
-		good, bad := ev.ReasonsFor(side), ev.ReasonsFor(side.Other())
-		if len(good)+len(bad) == 0 {
-			b.WriteString("* Neutral, because no criterion of the document applies to it with these answers.\n")
+		good := ev.ReasonsFor(side)
+		if len(good) == 0 {
+			b.WriteString("* Neutral, because no criterion of the document speaks for it with these answers.\n")
 		}
 		w.reasons("Good", good)
-		w.reasons("Bad", bad)
 		b.WriteString("\n")
 	}
 
@@ -120,34 +115,46 @@ type writer struct {
 	rs  *rules.Ruleset
 }
 
-// drivers lists the answers, the open questions after the answered ones
-// because they weigh on the confidence rather than on either side.
-func (w *writer) drivers(a rules.Answers) {
+// drivers lists the answers, the open ones (“not sure” or missing) after the
+// others because they count for neither side. Open is what the evaluation
+// says is open: a question beyond the document left unanswered is not.
+func (w *writer) drivers(a rules.Answers, ev *rules.Evaluation) {
 	if w.rs == nil {
 		return
 	}
 	b := &w.buf
 	b.WriteString("## Decision Drivers\n\n")
-	var open []string
+	open := map[string]bool{}
+	for _, id := range ev.Unanswered {
+		open[id] = true
+	}
+	for _, id := range ev.Unsure {
+		open[id] = true
+	}
+	var left []string
 	answered := false
 	for _, q := range w.rs.Questions() {
 		c, ok := a[q.ID]
 		switch {
 		case !ok || len(c.Options) == 0:
-			open = append(open, fmt.Sprintf("* %s — not answered\n", line(q.Text)))
-		case unsure(q, c):
-			open = append(open, fmt.Sprintf("* %s — %s\n", line(q.Text), labels(q, c)))
+			if open[q.ID] {
+				left = append(left, fmt.Sprintf("* %s — not answered\n", line(q.Text)))
+			}
+		// Evaluations stored before Unsure existed: read it from the answer.
+		case open[q.ID] || (ev.Unsure == nil && unsure(q, c)):
+			left = append(left, fmt.Sprintf("* %s — %s\n", line(q.Text), labels(q, c)))
 		default:
 			answered = true
 			fmt.Fprintf(b, "* %s — %s\n", line(q.Text), labels(q, c))
 		}
 	}
-	if len(open) > 0 {
+	if len(left) > 0 {
 		if answered {
 			b.WriteString("\n")
 		}
-		b.WriteString("Left open, which lowers the confidence in the outcome:\n\n")
-		b.WriteString(strings.Join(open, ""))
+		b.WriteString("Left open (“not sure” or not answered). These count for neither option; " +
+			"the confidence under Decision Outcome says whether they could change it:\n\n")
+		b.WriteString(strings.Join(left, ""))
 	}
 	b.WriteString("\n")
 }
@@ -174,27 +181,81 @@ func (w *writer) outcome(ev *rules.Evaluation) {
 			b.WriteString(" Settling one of the answers under What would change this may decide it.")
 		}
 		b.WriteString("\n\n")
+		// A tie is always low; only the evaluation's sentence adds to that.
+		if ev.ConfidenceReason != "" {
+			w.confidence(ev)
+		}
 	default:
 		other := rec.Other()
 		fmt.Fprintf(b, "Chosen option: %q, because the criteria of the document that apply to this project "+
-			"weigh %d%% for %s against %d%% for %s (%s for %s, %s for %s). Confidence: %s.\n\n",
+			"weigh %d%% for %s against %d%% for %s (%s for %s, %s for %s).\n\n",
 			rec.Name(), s.Percent(rec), rec.Name(), s.Percent(other), other.Name(),
 			count(len(ev.ReasonsFor(rec)), "reason", "reasons"), rec.Name(),
-			count(len(ev.ReasonsFor(other)), "reason", "reasons"), other.Name(), ev.Confidence)
-		if ev.Confidence == rules.Low {
-			b.WriteString("The confidence is low: the lead is narrow or many questions are open, " +
-				"so treat this as a leaning until the open questions are settled.\n\n")
-		}
+			count(len(ev.ReasonsFor(other)), "reason", "reasons"), other.Name())
+		w.confidence(ev)
 	}
 }
 
-// reasons writes one MADR bullet per reason, with the document's own words.
+// confidence says how far the outcome can be trusted, in the evaluation's
+// own sentence ("High: no single answer … could change this."). Results
+// evaluated before that sentence existed get the level alone.
+func (w *writer) confidence(ev *rules.Evaluation) {
+	b := &w.buf
+	if why := line(ev.ConfidenceReason); why != "" {
+		// "High: no single answer…" reads as "The confidence is high: no single answer…".
+		if level, rest, ok := strings.Cut(why, ": "); ok && strings.EqualFold(level, string(ev.Confidence)) {
+			fmt.Fprintf(b, "The confidence is %s: %s\n\n", ev.Confidence, rest)
+		} else {
+			fmt.Fprintf(b, "Confidence: %s\n\n", why)
+		}
+		return
+	}
+	fmt.Fprintf(b, "Confidence: %s.", ev.Confidence)
+	if ev.Confidence == rules.Low {
+		b.WriteString(" The lead is narrow or many questions are open, " +
+			"so treat this as a leaning until the open questions are settled.")
+	}
+	b.WriteString("\n\n")
+}
+
+// consequences sums up what choosing means; the reasons themselves are under
+// Pros and Cons of the Options, so they are counted here, not repeated.
+func (w *writer) consequences(ev *rules.Evaluation) {
+	b := &w.buf
+	b.WriteString("### Consequences\n\n")
+	rec := ev.Recommendation
+	if rec == rules.Tie {
+		b.WriteString("* Neutral, because no option is chosen yet; what speaks for each is under Pros and Cons of the Options.\n\n")
+		return
+	}
+	fmt.Fprintf(b, "* Good, because the project gets what speaks for %s: %s under Pros and Cons of the Options.\n",
+		rec.Name(), count(len(ev.ReasonsFor(rec)), "reason", "reasons"))
+	if n := len(ev.ReasonsFor(rec.Other())); n > 0 {
+		fmt.Fprintf(b, "* Bad, because it gives up what speaks for %s: %s under Pros and Cons of the Options.\n",
+			rec.Other().Name(), count(n, "reason", "reasons"))
+	}
+	b.WriteString("\n")
+}
+
+// reasons writes one MADR bullet per reason, with every sentence of the
+// document behind it.
 func (w *writer) reasons(verdict string, rs []rules.Reason) {
 	for _, r := range rs {
 		text := strings.TrimSuffix(line(r.Text), ".")
 		fmt.Fprintf(&w.buf, "* %s, because %s", verdict, lowerFirst(text))
-		if q := line(r.Quote); q != "" {
-			fmt.Fprintf(&w.buf, " (the document: %q)", q)
+		// Results stored before reasons had several sentences carry Quote alone.
+		quotes := r.Quotes
+		if len(quotes) == 0 {
+			quotes = []string{r.Quote}
+		}
+		var quoted []string
+		for _, q := range quotes {
+			if q := line(q); q != "" {
+				quoted = append(quoted, strconv.Quote(q))
+			}
+		}
+		if len(quoted) > 0 {
+			fmt.Fprintf(&w.buf, " (the document: %s)", strings.Join(quoted, "; "))
 		}
 		w.buf.WriteString("\n")
 	}
@@ -211,6 +272,14 @@ func (w *writer) moreInformation(d Decision, ev *rules.Evaluation) {
 		"Every reason quotes the document %q.\n\n", line(version), source)
 	if link := line(d.Link); link != "" {
 		fmt.Fprintf(b, "Result: %s\n\n", link)
+	}
+	if len(ev.Notes) > 0 {
+		b.WriteString("### Not covered by the document\n\n" +
+			"These remarks come from answers to questions the document does not address. They did not count for either option.\n\n")
+		for _, n := range ev.Notes {
+			fmt.Fprintf(b, "* %s (from “%s”)\n", line(n.Text), w.questionText(n.Question))
+		}
+		b.WriteString("\n")
 	}
 	if len(d.Discussion) > 0 {
 		b.WriteString("### Discussion points\n\nThe questions the workshop disagreed on:\n\n")
