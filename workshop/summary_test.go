@@ -180,8 +180,14 @@ func TestSummarizeEmpty(t *testing.T) {
 	if len(sum.Questions) != len(rs.Questions()) {
 		t.Errorf("%d question summaries, want one per question (%d)", len(sum.Questions), len(rs.Questions()))
 	}
-	if sum.Evaluation == nil || len(sum.Evaluation.Unanswered) != len(rs.Questions()) {
-		t.Errorf("an empty team should evaluate as all unanswered, got %+v", sum.Evaluation)
+	scoring := 0
+	for _, q := range rs.Questions() {
+		if !q.NoteOnly {
+			scoring++
+		}
+	}
+	if sum.Evaluation == nil || len(sum.Evaluation.Unanswered) != scoring {
+		t.Errorf("an empty team should leave every question that scores unanswered, got %+v", sum.Evaluation)
 	}
 	// Ranked keeps questionnaire order when nobody differs.
 	for i, q := range sum.Ranked() {
