@@ -305,6 +305,3 @@ func (rs *Ruleset) decide(s Scores) Side {
 	}
 	return NodeJS
 }
-
-// Lean is Evaluate; it stays until the handlers stop calling it.
-func (rs *Ruleset) Lean(a Answers) (*Evaluation, error) { return rs.Evaluate(a) }
