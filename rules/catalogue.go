@@ -10,6 +10,8 @@ type Questionnaire struct {
 type Catalogue struct {
 	Ruleset  string      `json:"ruleset"`
 	Criteria []Criterion `json:"criteria"`
+	// Topics name what the criteria's topic ids stand for; each counts once per side.
+	Topics []Topic `json:"topics"`
 }
 
 func (rs *Ruleset) Questionnaire() Questionnaire {
@@ -17,5 +19,5 @@ func (rs *Ruleset) Questionnaire() Questionnaire {
 }
 
 func (rs *Ruleset) Catalogue() Catalogue {
-	return Catalogue{Ruleset: rs.Version, Criteria: rs.Criteria}
+	return Catalogue{Ruleset: rs.Version, Criteria: rs.Criteria, Topics: rs.Topics}
 }

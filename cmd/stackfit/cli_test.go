@@ -27,7 +27,7 @@ func TestCommands(t *testing.T) {
 		stderrHas string
 	}{
 		{"questionnaire", []string{"questionnaire"}, "", 0, []string{"ruleset", "sections"}, ""},
-		{"criteria", []string{"criteria"}, "", 0, []string{"ruleset", "criteria"}, ""},
+		{"criteria", []string{"criteria"}, "", 0, []string{"ruleset", "criteria", "topics"}, ""},
 		{"evaluate", []string{"evaluate"}, `{"answers": {"python": "strong", "packages": ["cms"]}}`, 0,
 			[]string{"ruleset", "recommendation", "confidence", "scores", "reasons", "flips", "unanswered",
 				"unsure", "confidence_reason", "notes"}, ""},
