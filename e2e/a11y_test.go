@@ -83,21 +83,20 @@ func TestAccessibility(t *testing.T) {
 			p.open("/no-such-page")
 			check("not found")
 
-			p.open("/q/team")
+			p.open("/q/" + app.rules.Sections[0].ID)
+			p.waitStep(app.rules.Sections[0])
 			p.click(`button[name="nav"][value="next"]`)
-			p.waitFor(`document.querySelector(".error-summary") !== null`)
+			p.waitFor(`document.querySelector(".error-summary") !== null && ` + htmxSettled)
 			check("step with missing answers")
 			for i, sec := range app.rules.Sections {
-				if i > 0 {
-					p.waitPath("/q/" + sec.ID)
-				}
+				p.waitStep(sec)
 				p.answerFirstOptions(sec.ID)
-				p.waitFor(`document.querySelector("#leaning-body .verdict") !== null`)
 				check(fmt.Sprintf("step %d (%s)", i+1, sec.ID))
 				p.click(`button[name="nav"][value="next"]`)
 			}
-			p.waitPath("/q/review")
-			check("review")
+			p.waitReview()
+			p.waitFor(`document.querySelector("#leaning") !== null`)
+			check("review, with the leaning")
 			p.click(`form[action="/q/review"] button`)
 			p.waitFor(`document.querySelector("#verdict") !== null`)
 			check("result")
