@@ -18,16 +18,6 @@ type leaningView struct {
 	Scores           scoreView
 }
 
-// scoreView holds the two shares of the score bar, summing to 100.
-type scoreView struct {
-	Django, NodeJS int
-}
-
-func scores(s rules.Scores) scoreView {
-	d := s.Percent(rules.Django)
-	return scoreView{Django: d, NodeJS: 100 - d}
-}
-
 func leaning(ev *rules.Evaluation) *leaningView {
 	v := &leaningView{
 		Recommendation:   ev.Recommendation,

@@ -28,85 +28,6 @@ type resultView struct {
 	Changed  *changedView
 }
 
-// verdictView is an evaluation as a person reads it: on a result page and
-// on a workshop's board for the team.
-type verdictView struct {
-	Ev        *rules.Evaluation
-	Headline  string // "Django recommended"
-	Summary   string
-	Scores    scoreView
-	Primary   sideView // the recommended side (Django for a tie)
-	Secondary sideView
-	Notes     []noteView
-}
-
-func (s *Server) verdict(ev *rules.Evaluation) verdictView {
-	v := verdictView{Ev: ev, Scores: scores(ev.Scores), Summary: summary(ev)}
-	primary := ev.Recommendation
-	switch primary {
-	case rules.Tie:
-		v.Headline = "Too close to call"
-		primary = rules.Django
-		v.Primary = side(ev, rules.Django, "What speaks for Django")
-	default:
-		v.Headline = primary.Name() + " recommended"
-		v.Primary = side(ev, primary, "Why "+primary.Name())
-	}
-	other := primary.Other()
-	v.Secondary = side(ev, other, "What speaks for "+other.Name())
-	for _, n := range ev.Notes {
-		nv := noteView{Question: n.Question, Text: n.Text}
-		if q, ok := s.rules.Question(n.Question); ok {
-			nv.Question = q.Text
-		}
-		v.Notes = append(v.Notes, nv)
-	}
-	return v
-}
-
-type sideView struct {
-	Side    rules.Side
-	Title   string
-	Reasons []reasonView
-}
-
-// reasonView is one reason with every sentence of the document behind it.
-type reasonView struct {
-	Text   string
-	Weight int
-	Quotes []quoteView
-}
-
-// quoteView is one of the document's sentences; Criterion anchors it on /how.
-type quoteView struct{ Criterion, Text string }
-
-// noteView is a remark beyond the document, with the question that raised it.
-type noteView struct{ Question, Text string }
-
-func side(ev *rules.Evaluation, sd rules.Side, title string) sideView {
-	v := sideView{Side: sd, Title: title}
-	for _, r := range ev.ReasonsFor(sd) {
-		v.Reasons = append(v.Reasons, reasonView{Text: r.Text, Weight: r.Weight, Quotes: quotes(r)})
-	}
-	return v
-}
-
-// quotes pairs a reason's sentences with their criteria. Results stored
-// before reasons had several sentences carry only Quote and Criterion.
-func quotes(r rules.Reason) []quoteView {
-	if len(r.Quotes) == 0 {
-		return []quoteView{{Criterion: r.Criterion, Text: r.Quote}}
-	}
-	out := make([]quoteView, len(r.Quotes))
-	for i, q := range r.Quotes {
-		out[i] = quoteView{Criterion: r.Criterion, Text: q}
-		if len(r.Criteria) == len(r.Quotes) {
-			out[i].Criterion = r.Criteria[i]
-		}
-	}
-	return out
-}
-
 type flipView struct {
 	Question       string
 	Answer         string
@@ -292,20 +213,6 @@ func (s *Server) resultView(c echo.Context, res store.Result, answers rules.Answ
 	v.Social = &Social{Title: v.Headline + " · " + string(ev.Confidence) + " confidence", Description: v.Summary, URL: v.ShareURL}
 	v.Description = v.Summary
 	return v
-}
-
-func summary(ev *rules.Evaluation) string {
-	d, n := len(ev.ReasonsFor(rules.Django)), len(ev.ReasonsFor(rules.NodeJS))
-	s := "Django " + itoa(ev.Scores.Percent(rules.Django)) + "% · Node.js " + itoa(ev.Scores.Percent(rules.NodeJS)) + "%: " +
-		itoa(d) + " " + plural(d, "reason", "reasons") + " for Django, " + itoa(n) + " for Node.js, from the document Django vs NodeJS."
-	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // flipViews turns the flips into links to the what-if page of result id
