@@ -22,7 +22,8 @@ Usage:
   stackfit criteria [flags]       print the criteria taken from the document as JSON
   stackfit evaluate [flags]       read {"answers": {...}} on stdin, print the evaluation as JSON
   stackfit check-ruleset [flags]  print a calibration report of the ruleset as JSON;
-                                  exit 1 when it breaks a limit (see -help of the command)
+                                  exit 1 when it breaks a limit
+                                  (stackfit check-ruleset -help lists them)
 
 Every command takes --ruleset FILE to use a ruleset of your own instead of the built-in one.
 `
@@ -43,7 +44,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	flags := flag.NewFlagSet("stackfit "+cmd, flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	flags.Usage = func() { fmt.Fprint(stderr, usage) }
+	flags.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fmt.Fprintf(stderr, "\nFlags of stackfit %s:\n", cmd)
+		flags.PrintDefaults()
+	}
 	rulesetPath := flags.String("ruleset", "", "a ruleset `file` to use instead of the built-in one")
 	var serve serveConfig
 	if cmd == "serve" {
