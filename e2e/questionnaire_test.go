@@ -128,6 +128,7 @@ func TestQuestionnaire(t *testing.T) {
 			p.mustSee("main", "Review your answers", sections[0].Questions[0].Text)
 			// The leaning appears on the review, once everything is answered.
 			p.mustSee("#leaning", "Your answers lean", string(ev.Confidence)+" confidence", ev.ConfidenceReason)
+			p.screenshot("review")
 			if mode.js && p.eval(`window.stayedOnPage || "reloaded"`) != "yes" {
 				t.Error("the questionnaire reloaded the page between steps; htmx should swap them in place")
 			}
