@@ -44,7 +44,11 @@ func (rs *Ruleset) confidence(m []uint64, t *tally, ev *Evaluation) (Confidence,
 	}
 	var buts []string
 	if open > 0 && rs.openCouldOverturn(m, t, rec) {
-		buts = append(buts, fmt.Sprintf("your %s could if they went the other way", count(open, "open answer", "open answers")))
+		what := fmt.Sprintf("your %d open answers could if they went the other way", open)
+		if open == 1 {
+			what = "your one open answer could if it went the other way"
+		}
+		buts = append(buts, what)
 	}
 	if unknown != "" {
 		buts = append(buts, unknown)
@@ -52,8 +56,10 @@ func (rs *Ruleset) confidence(m []uint64, t *tally, ev *Evaluation) (Confidence,
 	switch {
 	case len(buts) > 0:
 		return Medium, "Medium: no single answer could change this, but " + strings.Join(buts, ", and ") + "."
-	case open > 0:
-		return High, fmt.Sprintf("High: no single answer, and none of your %s, could change this.", count(open, "open answer", "open answers"))
+	case open == 1:
+		return High, "High: no single answer could change this, not even your one open answer."
+	case open > 1:
+		return High, fmt.Sprintf("High: no single answer, and none of your %d open answers, could change this.", open)
 	}
 	return High, "High: no single answer could change this."
 }

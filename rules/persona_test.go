@@ -94,6 +94,16 @@ func TestPersonas(t *testing.T) {
 			reasonSays: "High: no single answer, and none of your 11 open answers, could change this.",
 		},
 		{
+			name: "A clear-cut Python team with one open answer",
+			answers: rulestest.Answers("python=strong", "javascript=none", "experience=django", "frameworks=none", "learning=days",
+				"admin=central", "api=no", "realtime=no", "frontend=pages", "data=lots", "size=medium",
+				"users=thousands", "connections=few", "spikes=no", "auth=roles", "sensitive=yes", "compliance=yes",
+				"deadline=soon", "team_size=small", "budget=not_sure", "packages=cms", "shared_code=no",
+				"architecture=conventions", "services=one"),
+			want: rules.Django, confidence: rules.High,
+			reasonSays: "High: no single answer could change this, not even your one open answer.",
+		},
+		{
 			name: "A Python team leaning Django, with the decisive product questions open",
 			answers: rulestest.Answers("python=strong", "javascript=some", "experience=django", "admin=central", "compliance=yes",
 				"auth=roles", "deadline=soon", "team_size=small", "shared_code=no",
