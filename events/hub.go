@@ -1,29 +1,17 @@
-// Package events carries what happens in a workshop (a person joins or
-// submits, the facilitator reveals or closes) to the boards watching it.
+// Package events implements stackfit.EventService in memory: it carries
+// what happens in a workshop (a person joins or submits, the facilitator
+// reveals or closes) to the boards watching it.
 //
 // The hub lives in one process's memory: a board connected to another
 // instance of stackfit would not hear of it. One instance serves a
 // workshop's few hundred people easily; see README.
 package events
 
-import "sync"
+import (
+	"sync"
 
-// Kind names what happened; the names are part of the API's event stream.
-type Kind string
-
-const (
-	Joined    Kind = "joined"
-	Submitted Kind = "submission"
-	Revealed  Kind = "revealed"
-	Closed    Kind = "closed"
+	"stackfit"
 )
-
-// Event is one change to a workshop.
-type Event struct {
-	ID          uint64 `json:"id"` // increasing within the process, for SSE ids
-	Kind        Kind   `json:"type"`
-	Participant string `json:"participant,omitempty"`
-}
 
 // buffer is how many events a subscriber may fall behind before it is
 // dropped; a dropped board reconnects and reads the whole state afresh, so
@@ -31,22 +19,23 @@ type Event struct {
 const buffer = 1024
 
 // Hub fans events out to the subscribers of each workshop.
+// It is a stackfit.EventService.
 type Hub struct {
 	mu   sync.Mutex
 	last uint64
-	subs map[string]map[chan Event]struct{}
+	subs map[string]map[chan stackfit.Event]struct{}
 }
 
-func NewHub() *Hub { return &Hub{subs: map[string]map[chan Event]struct{}{}} }
+func NewHub() *Hub { return &Hub{subs: map[string]map[chan stackfit.Event]struct{}{}} }
 
 // Subscribe returns the events of one workshop from now on, and a function
 // to stop. The channel is closed when stopped or when the reader falls too
 // far behind.
-func (h *Hub) Subscribe(workshop string) (<-chan Event, func()) {
-	ch := make(chan Event, buffer)
+func (h *Hub) Subscribe(workshop string) (<-chan stackfit.Event, func()) {
+	ch := make(chan stackfit.Event, buffer)
 	h.mu.Lock()
 	if h.subs[workshop] == nil {
-		h.subs[workshop] = map[chan Event]struct{}{}
+		h.subs[workshop] = map[chan stackfit.Event]struct{}{}
 	}
 	h.subs[workshop][ch] = struct{}{}
 	h.mu.Unlock()
@@ -61,7 +50,7 @@ func (h *Hub) Subscribe(workshop string) (<-chan Event, func()) {
 }
 
 // remove closes ch unless it is already gone. h.mu must be held.
-func (h *Hub) remove(workshop string, ch chan Event) {
+func (h *Hub) remove(workshop string, ch chan stackfit.Event) {
 	subs := h.subs[workshop]
 	if _, ok := subs[ch]; !ok {
 		return
@@ -74,11 +63,11 @@ func (h *Hub) remove(workshop string, ch chan Event) {
 }
 
 // Publish sends e to every subscriber of the workshop without waiting.
-func (h *Hub) Publish(workshop string, kind Kind, participant string) Event {
+func (h *Hub) Publish(workshop string, kind stackfit.EventKind, participant string) stackfit.Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.last++
-	e := Event{ID: h.last, Kind: kind, Participant: participant}
+	e := stackfit.Event{ID: h.last, Kind: kind, Participant: participant}
 	for ch := range h.subs[workshop] {
 		select {
 		case ch <- e:
@@ -95,3 +84,5 @@ func (h *Hub) Subscribers(workshop string) int {
 	defer h.mu.Unlock()
 	return len(h.subs[workshop])
 }
+
+var _ stackfit.EventService = (*Hub)(nil)

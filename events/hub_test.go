@@ -3,6 +3,8 @@ package events
 import (
 	"sync"
 	"testing"
+
+	"stackfit"
 )
 
 func TestPublishReachesOnlyThatWorkshop(t *testing.T) {
@@ -11,12 +13,12 @@ func TestPublishReachesOnlyThatWorkshop(t *testing.T) {
 	defer stopA()
 	b, stopB := h.Subscribe("BBBBBB")
 	defer stopB()
-	h.Publish("AAAAAA", Submitted, "p1")
-	h.Publish("AAAAAA", Revealed, "")
-	if e := <-a; e.Kind != Submitted || e.Participant != "p1" || e.ID != 1 {
+	h.Publish("AAAAAA", stackfit.EventSubmitted, "p1")
+	h.Publish("AAAAAA", stackfit.EventRevealed, "")
+	if e := <-a; e.Kind != stackfit.EventSubmitted || e.Participant != "p1" || e.ID != 1 {
 		t.Errorf("first event %+v", e)
 	}
-	if e := <-a; e.Kind != Revealed || e.ID != 2 {
+	if e := <-a; e.Kind != stackfit.EventRevealed || e.ID != 2 {
 		t.Errorf("second event %+v", e)
 	}
 	select {
@@ -37,7 +39,7 @@ func TestStopClosesOnce(t *testing.T) {
 	if n := h.Subscribers("AAAAAA"); n != 0 {
 		t.Errorf("%d subscribers left", n)
 	}
-	h.Publish("AAAAAA", Closed, "") // no subscriber: must not panic
+	h.Publish("AAAAAA", stackfit.EventClosed, "") // no subscriber: must not panic
 }
 
 func TestSlowSubscriberIsDropped(t *testing.T) {
@@ -45,7 +47,7 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 	slow, stopSlow := h.Subscribe("AAAAAA")
 	defer stopSlow()
 	for range buffer + 1 {
-		h.Publish("AAAAAA", Submitted, "")
+		h.Publish("AAAAAA", stackfit.EventSubmitted, "")
 	}
 	n := 0
 	for range slow {
@@ -62,7 +64,7 @@ func TestConcurrentPublishers(t *testing.T) {
 	defer stop()
 	var wg sync.WaitGroup
 	for range 300 {
-		wg.Go(func() { h.Publish("AAAAAA", Submitted, "") })
+		wg.Go(func() { h.Publish("AAAAAA", stackfit.EventSubmitted, "") })
 	}
 	wg.Wait()
 	seen := map[uint64]bool{}

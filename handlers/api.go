@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stackfit"
 	"stackfit/rules"
-	"stackfit/store"
 )
 
 // The JSON API serves the same shapes as the command line (see README).
@@ -67,6 +67,6 @@ func (s *Server) apiResult(c echo.Context) error {
 	return c.JSON(http.StatusOK, toStored(res))
 }
 
-func toStored(res store.Result) storedResult {
+func toStored(res stackfit.Result) storedResult {
 	return storedResult{ID: res.ID, CreatedAt: res.CreatedAt, Answers: res.Answers, Result: res.Evaluation}
 }

@@ -8,9 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit/events"
+	"stackfit"
 	"stackfit/rules"
-	"stackfit/store"
 )
 
 type newWorkshopRequest struct {
@@ -97,7 +96,7 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.hub.Publish(w.Code, events.Submitted, part.ID)
+	s.hub.Publish(w.Code, stackfit.EventSubmitted, part.ID)
 	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: ev, URL: s.absURL(c, "/r/"+part.ResultID)})
 }
 
@@ -129,14 +128,14 @@ func (s *Server) apiChange(c echo.Context, ch stateChange) error {
 
 // apiFacilitated checks the Bearer facilitator key before anything about the
 // workshop is read: without the right key, nothing is revealed.
-func (s *Server) apiFacilitated(c echo.Context) (store.Workshop, error) {
+func (s *Server) apiFacilitated(c echo.Context) (stackfit.Workshop, error) {
 	key, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
 	if !ok || strings.TrimSpace(key) == "" {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop"`)
-		return store.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
 	}
 	w, err := s.withKey(c, strings.TrimSpace(key))
-	if errors.Is(err, store.ErrWrongKey) {
+	if errors.Is(err, stackfit.ErrWrongKey) {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop", error="invalid_token"`)
 	}
 	return w, err

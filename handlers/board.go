@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit/events"
+	"stackfit"
 	"stackfit/record"
 	"stackfit/rules"
 	"stackfit/store"
@@ -18,14 +18,14 @@ import (
 
 type boardView struct {
 	Layout
-	W       store.Workshop
+	W       stackfit.Workshop
 	JoinURL string
 	Board   boardBody
 }
 
 // boardBody is the part of the board that updates live.
 type boardBody struct {
-	W          store.Workshop
+	W          stackfit.Workshop
 	Joined     int
 	Finished   int
 	People     []personView
@@ -114,26 +114,26 @@ func (s *Server) boardEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := func(w store.Workshop) (any, error) { return s.boardBody(c, w) }
-	return s.stream(c, w.Code, func(events.Event) bool { return true }, "board", "board-body", view)
+	view := func(w stackfit.Workshop) (any, error) { return s.boardBody(c, w) }
+	return s.stream(c, w.Code, func(stackfit.Event) bool { return true }, "board", "board-body", view)
 }
 
 // stateChange is what a facilitator does to a workshop: reveal or close it.
 type stateChange struct {
-	apply func(st *store.Store, ctx context.Context, code string) (store.Workshop, error)
-	event events.Kind
+	apply func(st *store.Store, ctx context.Context, code string) (stackfit.Workshop, error)
+	event stackfit.EventKind
 }
 
 var (
-	revealing = stateChange{(*store.Store).Reveal, events.Revealed}
-	closing   = stateChange{(*store.Store).CloseWorkshop, events.Closed}
+	revealing = stateChange{(*store.Store).Reveal, stackfit.EventRevealed}
+	closing   = stateChange{(*store.Store).CloseWorkshop, stackfit.EventClosed}
 )
 
 // change applies ch to the facilitator's workshop w and tells those watching.
-func (s *Server) change(c echo.Context, w store.Workshop, ch stateChange) (store.Workshop, error) {
+func (s *Server) change(c echo.Context, w stackfit.Workshop, ch stateChange) (stackfit.Workshop, error) {
 	w, err := ch.apply(s.store, c.Request().Context(), w.Code)
 	if err != nil {
-		return store.Workshop{}, err
+		return stackfit.Workshop{}, err
 	}
 	s.hub.Publish(w.Code, ch.event, "")
 	return w, nil
@@ -156,11 +156,11 @@ func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
 
 // summary reads the participants of w and adds their answers up.
 type tally struct {
-	participants []store.Participant
+	participants []stackfit.Participant
 	sum          workshop.Summary
 }
 
-func (s *Server) tally(c echo.Context, w store.Workshop) (tally, error) {
+func (s *Server) tally(c echo.Context, w stackfit.Workshop) (tally, error) {
 	parts, err := s.store.Participants(c.Request().Context(), w.Code)
 	if err != nil {
 		return tally{}, err
@@ -175,12 +175,12 @@ func (s *Server) tally(c echo.Context, w store.Workshop) (tally, error) {
 	return tally{participants: parts, sum: sum}, err
 }
 
-func (s *Server) summarize(c echo.Context, w store.Workshop) (workshop.Summary, error) {
+func (s *Server) summarize(c echo.Context, w stackfit.Workshop) (workshop.Summary, error) {
 	t, err := s.tally(c, w)
 	return t.sum, err
 }
 
-func (s *Server) boardBody(c echo.Context, w store.Workshop) (boardBody, error) {
+func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, error) {
 	t, err := s.tally(c, w)
 	if err != nil {
 		return boardBody{}, err
@@ -208,7 +208,7 @@ func (s *Server) boardBody(c echo.Context, w store.Workshop) (boardBody, error) 
 
 // displayName is what the board calls a participant; anonymous workshops
 // number people in the order they joined.
-func displayName(w store.Workshop, p store.Participant, i int) string {
+func displayName(w stackfit.Workshop, p stackfit.Participant, i int) string {
 	if w.Anonymous || p.Name == "" {
 		return "Participant " + strconv.Itoa(i+1)
 	}
@@ -278,7 +278,7 @@ func (s *Server) discussion(sum workshop.Summary) []record.Point {
 }
 
 // consulted names the people who answered, for the decision record.
-func consulted(w store.Workshop, parts []store.Participant) []string {
+func consulted(w stackfit.Workshop, parts []stackfit.Participant) []string {
 	var names []string
 	for i, p := range parts {
 		if p.Submitted {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stackfit"
 	"stackfit/rules"
-	"stackfit/store"
 )
 
 // Sentences a person can act on, by status. A 4xx error may carry its own.
@@ -84,11 +84,11 @@ func classify(err error) (int, string) {
 		return he.Code, msg
 	case errors.As(err, &ae):
 		return http.StatusBadRequest, ae.Error()
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, stackfit.ErrNotFound):
 		return http.StatusNotFound, friendly[http.StatusNotFound]
-	case errors.Is(err, store.ErrClosed):
+	case errors.Is(err, stackfit.ErrClosed):
 		return http.StatusConflict, msgClosed
-	case errors.Is(err, store.ErrWrongKey):
+	case errors.Is(err, stackfit.ErrWrongKey):
 		return http.StatusUnauthorized, msgNeedKey
 	}
 	return http.StatusInternalServerError, ""

@@ -6,8 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit/events"
-	"stackfit/store"
+	"stackfit"
 )
 
 type joinView struct {
@@ -42,9 +41,9 @@ func (s *Server) joinByCode(c echo.Context) error {
 
 type workshopView struct {
 	Layout
-	W           store.Workshop
+	W           stackfit.Workshop
 	Joined      bool
-	Participant store.Participant
+	Participant stackfit.Participant
 	Own         *verdictView // this person's result, once submitted
 	Team        *teamView    // once revealed
 	NameProblem string
@@ -72,7 +71,7 @@ func (s *Server) showWorkshop(c echo.Context) error {
 	return s.render(c, http.StatusOK, "workshop", "", v)
 }
 
-func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, error) {
+func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView, error) {
 	p := s.loadProgress(c)
 	v := workshopView{Layout: s.layout(c, w.Title), W: w}
 	v.Live = true
@@ -80,7 +79,7 @@ func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, e
 	if p.Workshop != nil && p.Workshop.Code == w.Code {
 		part, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
 		switch {
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, stackfit.ErrNotFound):
 			// A participant gone from the database joins again.
 		case err != nil:
 			return v, err
@@ -106,10 +105,10 @@ func (s *Server) workshopView(c echo.Context, w store.Workshop) (workshopView, e
 }
 
 // openWorkshop finds the workshop of the URL, refusing once it is closed.
-func (s *Server) openWorkshop(c echo.Context) (store.Workshop, error) {
+func (s *Server) openWorkshop(c echo.Context) (stackfit.Workshop, error) {
 	w, err := s.findWorkshop(c, c.Param("code"))
 	if err == nil && w.Closed {
-		err = store.ErrClosed
+		err = stackfit.ErrClosed
 	}
 	return w, err
 }
@@ -143,7 +142,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.hub.Publish(w.Code, events.Joined, part.ID)
+	s.hub.Publish(w.Code, stackfit.EventJoined, part.ID)
 	// Everyone in a workshop starts from a blank questionnaire.
 	p.Workshop = &membership{Code: w.Code, Title: w.Title, Participant: part.ID}
 	p.Answers, p.Step = nil, ""
@@ -164,7 +163,7 @@ func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
 	if err != nil {
 		return err
 	}
-	s.hub.Publish(p.Workshop.Code, events.Submitted, part.ID)
+	s.hub.Publish(p.Workshop.Code, stackfit.EventSubmitted, part.ID)
 	p.addResult(part.ResultID)
 	if err := s.saveProgress(c, p); err != nil {
 		return err
@@ -219,7 +218,7 @@ func (s *Server) participantEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := func(w store.Workshop) (any, error) { return s.workshopView(c, w) }
-	changed := func(e events.Event) bool { return e.Kind == events.Revealed || e.Kind == events.Closed }
+	view := func(w stackfit.Workshop) (any, error) { return s.workshopView(c, w) }
+	changed := func(e stackfit.Event) bool { return e.Kind == stackfit.EventRevealed || e.Kind == stackfit.EventClosed }
 	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
 }

@@ -9,9 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stackfit"
 	"stackfit/handlers/form"
 	"stackfit/rules"
-	"stackfit/store"
 )
 
 type resultView struct {
@@ -69,7 +69,7 @@ func (s *Server) showResult(c echo.Context) error {
 	return s.render(c, http.StatusOK, "result", "", v)
 }
 
-func (s *Server) changed(res store.Result) *changedView {
+func (s *Server) changed(res stackfit.Result) *changedView {
 	ch := &changedView{Made: res.Ruleset, Now: s.rules.Version}
 	checked, today, err := s.decide(res.Answers)
 	if err != nil {
@@ -187,7 +187,7 @@ func (s *Server) sectionOf(q string) string {
 	return ""
 }
 
-func (s *Server) resultView(c echo.Context, res store.Result, answers rules.Answers, ev *rules.Evaluation) resultView {
+func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.Answers, ev *rules.Evaluation) resultView {
 	v := resultView{
 		verdictView: s.verdict(ev),
 		ID:          res.ID,

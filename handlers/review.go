@@ -6,9 +6,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stackfit"
 	"stackfit/handlers/form"
 	"stackfit/rules"
-	"stackfit/store"
 )
 
 type reviewView struct {
@@ -74,10 +74,10 @@ func (s *Server) decide(a rules.Answers) (rules.Answers, *rules.Evaluation, erro
 }
 
 // saveResult evaluates and stores answers as a new result.
-func (s *Server) saveResult(c echo.Context, a rules.Answers) (store.Result, error) {
+func (s *Server) saveResult(c echo.Context, a rules.Answers) (stackfit.Result, error) {
 	checked, ev, err := s.decide(a)
 	if err != nil {
-		return store.Result{}, err
+		return stackfit.Result{}, err
 	}
 	return s.store.SaveResult(c.Request().Context(), checked, ev)
 }

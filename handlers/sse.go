@@ -11,8 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit/events"
-	"stackfit/store"
+	"stackfit"
 )
 
 // Event streams (server-sent events) keep a connection open per watching
@@ -31,8 +30,8 @@ const (
 // that matters, as unnamed SSE messages, which htmx's hx-sse swaps into the
 // element that connected. It returns when the browser goes away or the
 // server stops.
-func (s *Server) stream(c echo.Context, code string, matters func(events.Event) bool,
-	page, block string, view func(store.Workshop) (any, error)) error {
+func (s *Server) stream(c echo.Context, code string, matters func(stackfit.Event) bool,
+	page, block string, view func(stackfit.Workshop) (any, error)) error {
 	evs, stop := s.hub.Subscribe(code)
 	defer stop()
 	w, ok := startStream(c)
@@ -59,7 +58,7 @@ func (s *Server) stream(c echo.Context, code string, matters func(events.Event) 
 	if err := send(); err != nil {
 		return err
 	}
-	s.listen(c, w, evs, func(e events.Event) bool {
+	s.listen(c, w, evs, func(e stackfit.Event) bool {
 		if !matters(e) {
 			return true
 		}
@@ -78,7 +77,7 @@ func (s *Server) stream(c echo.Context, code string, matters func(events.Event) 
 // listen hands each event to handle, and keeps the connection alive, until
 // handle returns false, the browser goes away, the server stops, or the
 // subscriber fell behind (the browser reconnects and gets the whole state).
-func (s *Server) listen(c echo.Context, w *echo.Response, evs <-chan events.Event, handle func(events.Event) bool) {
+func (s *Server) listen(c echo.Context, w *echo.Response, evs <-chan stackfit.Event, handle func(stackfit.Event) bool) {
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
 	for {
@@ -100,7 +99,7 @@ func (s *Server) listen(c echo.Context, w *echo.Response, evs <-chan events.Even
 
 // drain swallows further events for d, so a burst becomes one message. It
 // reports false when the stream should end.
-func drain(evs <-chan events.Event, d time.Duration, stopping <-chan struct{}) bool {
+func drain(evs <-chan stackfit.Event, d time.Duration, stopping <-chan struct{}) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	for {
@@ -170,7 +169,7 @@ func (s *Server) apiEvents(c echo.Context) error {
 	}
 	writeSSE(out, "", "ready", []byte(`{"code":`+strconv.Quote(w.Code)+`}`))
 	out.Flush()
-	s.listen(c, out, evs, func(e events.Event) bool {
+	s.listen(c, out, evs, func(e stackfit.Event) bool {
 		data, _ := json.Marshal(e)
 		writeSSE(out, fmt.Sprint(e.ID), string(e.Kind), data)
 		out.Flush()

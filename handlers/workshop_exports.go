@@ -9,9 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stackfit"
 	"stackfit/record"
 	"stackfit/rules"
-	"stackfit/store"
 	"stackfit/workshop"
 )
 
@@ -28,7 +28,7 @@ type workshopSummary struct {
 	Individual   workshop.Tally             `json:"individual"`
 }
 
-func toSummary(w store.Workshop, t tally) workshopSummary {
+func toSummary(w stackfit.Workshop, t tally) workshopSummary {
 	return workshopSummary{
 		Code: w.Code, Title: w.Title, Participants: t.sum.Responses, Joined: len(t.participants),
 		Revealed: w.Revealed, Closed: w.Closed, Questions: t.sum.Questions,
@@ -37,7 +37,7 @@ func toSummary(w store.Workshop, t tally) workshopSummary {
 }
 
 // facilitatedTally is the facilitator's workshop with its answers added up.
-func (s *Server) facilitatedTally(c echo.Context) (store.Workshop, tally, error) {
+func (s *Server) facilitatedTally(c echo.Context) (stackfit.Workshop, tally, error) {
 	w, err := s.facilitated(c)
 	if err != nil {
 		return w, tally{}, err

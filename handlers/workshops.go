@@ -13,7 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit/store"
+	"stackfit"
 	"stackfit/workshop"
 )
 
@@ -66,8 +66,8 @@ func (s *Server) createWorkshop(c echo.Context) error {
 }
 
 // parseNewWorkshop checks the workshop form (and the API's fields).
-func parseNewWorkshop(title, context, anonymous string) (store.NewWorkshop, []fieldProblem) {
-	nw := store.NewWorkshop{
+func parseNewWorkshop(title, context, anonymous string) (stackfit.NewWorkshop, []fieldProblem) {
+	nw := stackfit.NewWorkshop{
 		Title:     strings.TrimSpace(title),
 		Context:   strings.TrimSpace(context),
 		Anonymous: anonymous == "yes" || anonymous == "true",
@@ -103,7 +103,7 @@ func printable(s string) bool {
 
 type createdView struct {
 	Layout
-	W         store.Workshop
+	W         stackfit.Workshop
 	JoinURL   string
 	BoardLink string // with the key: shown once
 }
@@ -133,7 +133,7 @@ func (s *Server) workshopCreated(c echo.Context) error {
 
 type presentView struct {
 	Layout
-	W       store.Workshop
+	W       stackfit.Workshop
 	JoinURL string
 	Code    string // spaced for reading aloud: "K7Q H2M"
 }
@@ -163,49 +163,49 @@ func (s *Server) joinURL(c echo.Context, code string) string {
 }
 
 // findWorkshop looks a code up for anyone.
-func (s *Server) findWorkshop(c echo.Context, raw string) (store.Workshop, error) {
+func (s *Server) findWorkshop(c echo.Context, raw string) (stackfit.Workshop, error) {
 	return s.lookup(c, raw, s.store.Workshop)
 }
 
 // lookup finds the workshop of a typed or linked code with get, counting
 // codes that do not exist against the client (see codeGuard).
-func (s *Server) lookup(c echo.Context, raw string, get func(context.Context, string) (store.Workshop, error)) (store.Workshop, error) {
+func (s *Server) lookup(c echo.Context, raw string, get func(context.Context, string) (stackfit.Workshop, error)) (stackfit.Workshop, error) {
 	client := c.RealIP()
 	if wait := s.guard.blocked(client); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-		return store.Workshop{}, echo.NewHTTPError(http.StatusTooManyRequests, friendly[http.StatusTooManyRequests])
+		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusTooManyRequests, friendly[http.StatusTooManyRequests])
 	}
 	code, ok := workshop.ParseCode(raw)
-	var w store.Workshop
-	err := store.ErrNotFound
+	var w stackfit.Workshop
+	err := error(stackfit.ErrNotFound)
 	if ok {
 		w, err = get(c.Request().Context(), code)
 	}
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, stackfit.ErrNotFound) {
 		s.guard.failed(client)
-		return store.Workshop{}, echo.NewHTTPError(http.StatusNotFound, msgNoWorkshop).SetInternal(err)
+		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusNotFound, msgNoWorkshop).SetInternal(err)
 	}
 	return w, err
 }
 
 // facilitated returns the workshop when this browser holds its facilitator key.
-func (s *Server) facilitated(c echo.Context) (store.Workshop, error) {
+func (s *Server) facilitated(c echo.Context) (stackfit.Workshop, error) {
 	code, _ := workshop.ParseCode(c.Param("code"))
 	key := s.loadProgress(c).Facilitates[code]
 	if key == "" {
 		// An unknown code is still a 404 (and counts as a guess).
 		if _, err := s.findWorkshop(c, c.Param("code")); err != nil {
-			return store.Workshop{}, err
+			return stackfit.Workshop{}, err
 		}
-		return store.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
 	}
 	return s.withKey(c, key)
 }
 
 // withKey returns the workshop of the URL when key is its facilitator key.
-func (s *Server) withKey(c echo.Context, key string) (store.Workshop, error) {
-	return s.lookup(c, c.Param("code"), func(ctx context.Context, code string) (store.Workshop, error) {
+func (s *Server) withKey(c echo.Context, key string) (stackfit.Workshop, error) {
+	return s.lookup(c, c.Param("code"), func(ctx context.Context, code string) (stackfit.Workshop, error) {
 		return s.store.Facilitate(ctx, code, key)
 	})
 }

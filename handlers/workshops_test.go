@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"stackfit"
 	"stackfit/handlers"
 	"stackfit/rules"
 	"stackfit/store"
@@ -76,7 +77,7 @@ func (c *client) submitToWorkshop(code string, overrides map[string][]string) {
 	}
 }
 
-func (a *testApp) participants(code string) []store.Participant {
+func (a *testApp) participants(code string) []stackfit.Participant {
 	a.t.Helper()
 	ps, err := a.store.Participants(context.Background(), code)
 	if err != nil {

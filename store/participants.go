@@ -8,43 +8,31 @@ import (
 	"fmt"
 	"time"
 
+	"stackfit"
 	"stackfit/rules"
 	"stackfit/workshop"
 )
 
-// Participant is one person in a workshop and, once they have submitted,
-// their answers.
-type Participant struct {
-	ID        string
-	Name      string
-	JoinedAt  time.Time
-	Submitted bool
-	// The rest is zero until the participant submits.
-	SubmittedAt time.Time
-	Answers     rules.Answers
-	Evaluation  *rules.Evaluation
-	ResultID    string // the participant's own share link, a row in results
-}
-
 // participantColumns are what scanParticipant scans, in its order.
 const participantColumns = `id, name, joined_at, submitted_at, answers, evaluation, result_id`
 
-// Join adds a participant to the workshop: ErrNotFound for an unknown
-// workshop, ErrClosed for a closed one.
-func (s *Store) Join(ctx context.Context, code, name string) (Participant, error) {
+// Join adds a participant to the workshop: stackfit.ErrNotFound for an unknown
+// workshop, stackfit.ErrClosed for a closed one.
+func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
-		return Participant{}, ErrNotFound
+		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join", func(tx *sql.Tx) (Participant, error) {
+	return s.whileOpen(ctx, code, "join", stackfit.EventJoined, func(tx *sql.Tx) (stackfit.Participant, error) {
 		return join(ctx, tx, code, name)
 	})
 }
 
 // whileOpen runs f in a transaction that first checks that the workshop
-// still takes answers, so a close cannot slip in between.
-func (s *Store) whileOpen(ctx context.Context, code, what string, f func(*sql.Tx) (Participant, error)) (Participant, error) {
-	var p Participant
+// still takes answers, so a close cannot slip in between, and publishes
+// event once the transaction is committed.
+func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit.EventKind, f func(*sql.Tx) (stackfit.Participant, error)) (stackfit.Participant, error) {
+	var p stackfit.Participant
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkOpen(ctx, tx, code); err != nil {
 			return err
@@ -54,62 +42,64 @@ func (s *Store) whileOpen(ctx context.Context, code, what string, f func(*sql.Tx
 		return err
 	})
 	if err != nil {
-		return Participant{}, fmt.Errorf("%s workshop %s: %w", what, code, err)
+		return stackfit.Participant{}, fmt.Errorf("%s workshop %s: %w", what, code, err)
 	}
+	s.events.Publish(code, event, p.ID)
 	return p, nil
 }
 
 // Submit records a participant's answers and evaluation, replacing earlier
 // ones, and stores them as a result of their own, whose id becomes the
-// participant's ResultID. A new submission makes a new result, so a link
-// shared earlier keeps showing what it showed. ErrClosed for a closed
-// workshop, ErrNotFound for an unknown workshop or participant.
-func (s *Store) Submit(ctx context.Context, code, participantID string, answers rules.Answers, ev *rules.Evaluation) (Participant, error) {
+// participant's ResultID, and publishes EventSubmitted. A new submission makes a new result, so a link
+// shared earlier keeps showing what it showed. stackfit.ErrClosed for a closed
+// workshop, stackfit.ErrNotFound for an unknown workshop or participant.
+func (s *Store) Submit(ctx context.Context, code, participantID string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok || !validID(participantID) {
-		return Participant{}, ErrNotFound
+		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "submit to", func(tx *sql.Tx) (Participant, error) {
+	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(tx *sql.Tx) (stackfit.Participant, error) {
 		return submit(ctx, tx, code, participantID, answers, ev)
 	})
 }
 
 // JoinAndSubmit is Join and Submit in one transaction: the API's one-call
-// submission leaves either a participant with answers or nothing.
-func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers rules.Answers, ev *rules.Evaluation) (Participant, error) {
+// submission leaves either a participant with answers or nothing. It
+// publishes EventSubmitted only: watchers learn of one new submission.
+func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
-		return Participant{}, ErrNotFound
+		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join and submit to", func(tx *sql.Tx) (Participant, error) {
+	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(tx *sql.Tx) (stackfit.Participant, error) {
 		joined, err := join(ctx, tx, code, name)
 		if err != nil {
-			return Participant{}, err
+			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, joined.ID, answers, ev)
 	})
 }
 
-// Participant returns a participant of the workshop, or ErrNotFound, also
+// Participant returns a participant of the workshop, or stackfit.ErrNotFound, also
 // when the id belongs to another workshop.
-func (s *Store) Participant(ctx context.Context, code, id string) (Participant, error) {
+func (s *Store) Participant(ctx context.Context, code, id string) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok || !validID(id) {
-		return Participant{}, ErrNotFound
+		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	p, err := readParticipant(ctx, s.read, code, id)
 	if err != nil {
-		return Participant{}, fmt.Errorf("read participant %s of workshop %s: %w", id, code, err)
+		return stackfit.Participant{}, fmt.Errorf("read participant %s of workshop %s: %w", id, code, err)
 	}
 	return p, nil
 }
 
 // Participants returns the workshop's participants in joining order, or
-// ErrNotFound for an unknown workshop.
-func (s *Store) Participants(ctx context.Context, code string) ([]Participant, error) {
+// stackfit.ErrNotFound for an unknown workshop.
+func (s *Store) Participants(ctx context.Context, code string) ([]stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
-		return nil, ErrNotFound
+		return nil, stackfit.ErrNotFound
 	}
 	ps, err := listParticipants(ctx, s.read, code)
 	if err != nil {
@@ -127,30 +117,30 @@ func checkOpen(ctx context.Context, tx *sql.Tx, code string) error {
 		return err
 	}
 	if w.Closed {
-		return ErrClosed
+		return stackfit.ErrClosed
 	}
 	return nil
 }
 
-func join(ctx context.Context, tx *sql.Tx, code, name string) (Participant, error) {
-	p := Participant{ID: newID(), Name: name, JoinedAt: now()}
+func join(ctx context.Context, tx *sql.Tx, code, name string) (stackfit.Participant, error) {
+	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO participants (id, workshop, name, joined_at) VALUES (?, ?, ?, ?)`,
 		p.ID, code, p.Name, p.JoinedAt.Format(timeFormat))
 	if err != nil {
-		return Participant{}, err
+		return stackfit.Participant{}, err
 	}
 	return p, nil
 }
 
-func submit(ctx context.Context, tx *sql.Tx, code, id string, answers rules.Answers, ev *rules.Evaluation) (Participant, error) {
+func submit(ctx context.Context, tx *sql.Tx, code, id string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
 	p, err := readParticipant(ctx, tx, code, id)
 	if err != nil {
-		return Participant{}, err
+		return stackfit.Participant{}, err
 	}
 	res, err := insertResult(ctx, tx, answers, ev)
 	if err != nil {
-		return Participant{}, err
+		return stackfit.Participant{}, err
 	}
 	// Copied from the result row, so the team view and the share link hold
 	// the same bytes.
@@ -158,7 +148,7 @@ func submit(ctx context.Context, tx *sql.Tx, code, id string, answers rules.Answ
 		`UPDATE participants SET (submitted_at, answers, evaluation, result_id) =
 		     (SELECT created_at, answers, evaluation, id FROM results WHERE id = ?)
 		 WHERE id = ?`, res.ID, id); err != nil {
-		return Participant{}, err
+		return stackfit.Participant{}, err
 	}
 	p.Submitted = true
 	p.SubmittedAt = res.CreatedAt
@@ -168,17 +158,17 @@ func submit(ctx context.Context, tx *sql.Tx, code, id string, answers rules.Answ
 	return p, nil
 }
 
-// readParticipant reads a participant of the workshop, or ErrNotFound.
-func readParticipant(ctx context.Context, db queryer, code, id string) (Participant, error) {
+// readParticipant reads a participant of the workshop, or stackfit.ErrNotFound.
+func readParticipant(ctx context.Context, db queryer, code, id string) (stackfit.Participant, error) {
 	p, err := scanParticipant(db.QueryRowContext(ctx,
 		`SELECT `+participantColumns+` FROM participants WHERE id = ? AND workshop = ?`, id, code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Participant{}, ErrNotFound
+		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return p, err
 }
 
-func listParticipants(ctx context.Context, db queryer, code string) ([]Participant, error) {
+func listParticipants(ctx context.Context, db queryer, code string) ([]stackfit.Participant, error) {
 	if _, err := readWorkshop(ctx, db, code); err != nil {
 		return nil, err
 	}
@@ -188,7 +178,7 @@ func listParticipants(ctx context.Context, db queryer, code string) ([]Participa
 		return nil, err
 	}
 	defer rows.Close()
-	ps := []Participant{} // empty, not nil: a workshop nobody joined yet lists as []
+	ps := []stackfit.Participant{} // empty, not nil: a workshop nobody joined yet lists as []
 	for rows.Next() {
 		p, err := scanParticipant(rows)
 		if err != nil {
@@ -199,19 +189,19 @@ func listParticipants(ctx context.Context, db queryer, code string) ([]Participa
 	return ps, rows.Err()
 }
 
-func scanParticipant(row interface{ Scan(...any) error }) (Participant, error) {
+func scanParticipant(row interface{ Scan(...any) error }) (stackfit.Participant, error) {
 	var (
-		p                   Participant
+		p                   stackfit.Participant
 		joined              string
 		submitted, resultID sql.NullString
 		a, e                []byte
 	)
 	if err := row.Scan(&p.ID, &p.Name, &joined, &submitted, &a, &e, &resultID); err != nil {
-		return Participant{}, err
+		return stackfit.Participant{}, err
 	}
 	var err error
 	if p.JoinedAt, err = time.Parse(timeFormat, joined); err != nil {
-		return Participant{}, fmt.Errorf("participant %s: joined_at: %w", p.ID, err)
+		return stackfit.Participant{}, fmt.Errorf("participant %s: joined_at: %w", p.ID, err)
 	}
 	if !submitted.Valid {
 		return p, nil
@@ -219,13 +209,13 @@ func scanParticipant(row interface{ Scan(...any) error }) (Participant, error) {
 	p.Submitted = true
 	p.ResultID = resultID.String
 	if p.SubmittedAt, err = time.Parse(timeFormat, submitted.String); err != nil {
-		return Participant{}, fmt.Errorf("participant %s: submitted_at: %w", p.ID, err)
+		return stackfit.Participant{}, fmt.Errorf("participant %s: submitted_at: %w", p.ID, err)
 	}
 	if err := json.Unmarshal(a, &p.Answers); err != nil {
-		return Participant{}, fmt.Errorf("participant %s: answers: %w", p.ID, err)
+		return stackfit.Participant{}, fmt.Errorf("participant %s: answers: %w", p.ID, err)
 	}
 	if err := json.Unmarshal(e, &p.Evaluation); err != nil {
-		return Participant{}, fmt.Errorf("participant %s: evaluation: %w", p.ID, err)
+		return stackfit.Participant{}, fmt.Errorf("participant %s: evaluation: %w", p.ID, err)
 	}
 	return p, nil
 }

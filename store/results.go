@@ -10,17 +10,9 @@ import (
 	"fmt"
 	"time"
 
+	"stackfit"
 	"stackfit/rules"
 )
-
-// Result is a stored evaluation: what a share link shows.
-type Result struct {
-	ID         string
-	CreatedAt  time.Time
-	Ruleset    string // the ruleset version that evaluated it
-	Answers    rules.Answers
-	Evaluation *rules.Evaluation
-}
 
 // idBytes is 128 bits from crypto/rand: a share link cannot be guessed.
 const idBytes = 16
@@ -43,10 +35,10 @@ func validID(id string) bool {
 
 // SaveResult stores answers and their evaluation under a new id. When it
 // returns without error the row is on disk (synchronous=FULL).
-func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (Result, error) {
+func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
 	res, err := insertResult(ctx, s.write, answers, ev)
 	if err != nil {
-		return Result{}, fmt.Errorf("save result: %w", err)
+		return stackfit.Result{}, fmt.Errorf("save result: %w", err)
 	}
 	return res, nil
 }
@@ -57,55 +49,55 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func insertResult(ctx context.Context, db execer, answers rules.Answers, ev *rules.Evaluation) (Result, error) {
+func insertResult(ctx context.Context, db execer, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
 	if ev == nil {
-		return Result{}, errors.New("no evaluation")
+		return stackfit.Result{}, errors.New("no evaluation")
 	}
 	a, err := json.Marshal(answers)
 	if err != nil {
-		return Result{}, err
+		return stackfit.Result{}, err
 	}
 	e, err := json.Marshal(ev)
 	if err != nil {
-		return Result{}, err
+		return stackfit.Result{}, err
 	}
-	res := Result{ID: newID(), CreatedAt: now(), Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	res := stackfit.Result{ID: newID(), CreatedAt: now(), Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
 	_, err = db.ExecContext(ctx,
 		`INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
 		res.ID, res.CreatedAt.Format(timeFormat), res.Ruleset, string(a), string(e))
 	if err != nil {
-		return Result{}, err
+		return stackfit.Result{}, err
 	}
 	return res, nil
 }
 
-// Result returns the stored result with that id, or ErrNotFound.
-func (s *Store) Result(ctx context.Context, id string) (Result, error) {
+// Result returns the stored result with that id, or stackfit.ErrNotFound.
+func (s *Store) Result(ctx context.Context, id string) (stackfit.Result, error) {
 	if !validID(id) {
-		return Result{}, ErrNotFound
+		return stackfit.Result{}, stackfit.ErrNotFound
 	}
 	var (
 		created string
 		a, e    []byte
-		res     = Result{ID: id}
+		res     = stackfit.Result{ID: id}
 	)
 	err := s.read.QueryRowContext(ctx,
 		`SELECT created_at, ruleset, answers, evaluation FROM results WHERE id = ?`, id).
 		Scan(&created, &res.Ruleset, &a, &e)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Result{}, ErrNotFound
+		return stackfit.Result{}, stackfit.ErrNotFound
 	}
 	if err != nil {
-		return Result{}, fmt.Errorf("read result %s: %w", id, err)
+		return stackfit.Result{}, fmt.Errorf("read result %s: %w", id, err)
 	}
 	if res.CreatedAt, err = time.Parse(timeFormat, created); err != nil {
-		return Result{}, fmt.Errorf("read result %s: created_at: %w", id, err)
+		return stackfit.Result{}, fmt.Errorf("read result %s: created_at: %w", id, err)
 	}
 	if err := json.Unmarshal(a, &res.Answers); err != nil {
-		return Result{}, fmt.Errorf("read result %s: answers: %w", id, err)
+		return stackfit.Result{}, fmt.Errorf("read result %s: answers: %w", id, err)
 	}
 	if err := json.Unmarshal(e, &res.Evaluation); err != nil {
-		return Result{}, fmt.Errorf("read result %s: evaluation: %w", id, err)
+		return stackfit.Result{}, fmt.Errorf("read result %s: evaluation: %w", id, err)
 	}
 	return res, nil
 }

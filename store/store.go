@@ -1,4 +1,6 @@
-// Package store keeps stackfit's results (and workshops) in SQLite.
+// Package store keeps stackfit's results and workshops in SQLite: it
+// implements stackfit.Store, and publishes each workshop change to the
+// stackfit.EventPublisher it is given once the change is committed.
 //
 // One connection writes and many read: SQLite allows a single writer at a
 // time, so funnelling writes through one connection turns lock contention
@@ -18,22 +20,34 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 	"github.com/pressly/goose/v3"
-)
 
-// ErrNotFound is returned when a result (or workshop) does not exist.
-var ErrNotFound = errors.New("not found")
+	"stackfit"
+)
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	write *sql.DB // exactly one connection
-	read  *sql.DB
+	write  *sql.DB // exactly one connection
+	read   *sql.DB
+	events stackfit.EventPublisher
+}
+
+var _ stackfit.Store = (*Store)(nil)
+
+// Option configures a Store at Open.
+type Option func(*Store)
+
+// PublishTo makes the store tell p of every workshop change, after its
+// commit: an event never announces a change that could still roll back.
+// Without it the store publishes nowhere.
+func PublishTo(p stackfit.EventPublisher) Option {
+	return func(s *Store) { s.events = p }
 }
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	write, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, err
@@ -51,7 +65,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &Store{write: write, read: read}, nil
+	s := &Store{write: write, read: read, events: stackfit.NoEvents{}}
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s, nil
 }
 
 // dsn sets the pragmas on every connection the pool opens. synchronous=FULL

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"stackfit"
 	"stackfit/rules"
 )
 
@@ -110,7 +111,7 @@ func TestSaveAndReadResult(t *testing.T) {
 func TestResultNotFound(t *testing.T) {
 	st, _ := openTemp(t)
 	for _, id := range []string{"", "nope", strings.Repeat("A", 22), "'; DROP TABLE results; --", strings.Repeat("é", 11)} {
-		if _, err := st.Result(context.Background(), id); !errors.Is(err, ErrNotFound) {
+		if _, err := st.Result(context.Background(), id); !errors.Is(err, stackfit.ErrNotFound) {
 			t.Errorf("Result(%q) = %v, want ErrNotFound", id, err)
 		}
 	}

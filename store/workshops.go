@@ -12,33 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"stackfit"
 	"stackfit/workshop"
 )
-
-var (
-	// ErrClosed is returned when a closed workshop refuses a participant or a submission.
-	ErrClosed = errors.New("workshop closed")
-	// ErrWrongKey is returned when a facilitator key does not open the workshop.
-	ErrWrongKey = errors.New("wrong facilitator key")
-)
-
-// NewWorkshop is what a facilitator fills in to start a workshop.
-type NewWorkshop struct {
-	Title     string
-	Context   string
-	Anonymous bool
-}
-
-// Workshop is a project kick-off where a team answers the questionnaire together.
-type Workshop struct {
-	Code      string // the join code, as workshop.NewCode makes it
-	Title     string
-	Context   string
-	Anonymous bool
-	CreatedAt time.Time
-	Revealed  bool // the team may see each other's answers
-	Closed    bool // no more participants or submissions
-}
 
 // keyBytes makes the facilitator key 256 bits from crypto/rand: 43 characters
 // of URL-safe base64, as unguessable as a share link and then some.
@@ -66,14 +42,14 @@ type queryer interface {
 // with its facilitator key. Only a SHA-256 hash of the key is stored, so the
 // key is shown once, here; a plain hash is enough because the key is random
 // and long, not a password a person chose.
-func (s *Store) CreateWorkshop(ctx context.Context, nw NewWorkshop) (Workshop, string, error) {
+func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (stackfit.Workshop, string, error) {
 	if strings.TrimSpace(nw.Title) == "" {
-		return Workshop{}, "", errors.New("create workshop: empty title")
+		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "Give the workshop a title.")
 	}
 	b := make([]byte, keyBytes)
 	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
 	key := base64.RawURLEncoding.EncodeToString(b)
-	w := Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now()}
+	w := stackfit.Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now()}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for range codeAttempts {
 			w.Code = newCode()
@@ -95,7 +71,7 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw NewWorkshop) (Workshop, s
 		return fmt.Errorf("no free join code in %d attempts", codeAttempts)
 	})
 	if err != nil {
-		return Workshop{}, "", fmt.Errorf("create workshop: %w", err)
+		return stackfit.Workshop{}, "", fmt.Errorf("create workshop: %w", err)
 	}
 	return w, key, nil
 }
@@ -106,62 +82,62 @@ func hashKey(key string) []byte {
 }
 
 // Workshop returns the workshop with that join code (typed in any case, with
-// or without a dash), or ErrNotFound.
-func (s *Store) Workshop(ctx context.Context, code string) (Workshop, error) {
+// or without a dash), or stackfit.ErrNotFound.
+func (s *Store) Workshop(ctx context.Context, code string) (stackfit.Workshop, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
-		return Workshop{}, ErrNotFound
+		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}
 	w, err := readWorkshop(ctx, s.read, code)
 	if err != nil {
-		return Workshop{}, fmt.Errorf("read workshop %s: %w", code, err)
+		return stackfit.Workshop{}, fmt.Errorf("read workshop %s: %w", code, err)
 	}
 	return w, nil
 }
 
 // Facilitate returns the workshop when key is its facilitator key:
-// ErrNotFound for an unknown code, ErrWrongKey for any other key. The hashes
+// stackfit.ErrNotFound for an unknown code, stackfit.ErrWrongKey for any other key. The hashes
 // are compared in constant time, so the time a wrong key takes tells nothing
 // about the right one.
-func (s *Store) Facilitate(ctx context.Context, code, key string) (Workshop, error) {
+func (s *Store) Facilitate(ctx context.Context, code, key string) (stackfit.Workshop, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
-		return Workshop{}, ErrNotFound
+		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}
 	var stored []byte
 	w, err := scanWorkshop(s.read.QueryRowContext(ctx,
 		`SELECT `+workshopColumns+`, key_hash FROM workshops WHERE code = ?`, code), &stored)
 	if err != nil {
-		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
+		return stackfit.Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
 	}
 	if subtle.ConstantTimeCompare(hashKey(key), stored) != 1 {
-		return Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, ErrWrongKey)
+		return stackfit.Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, stackfit.ErrWrongKey)
 	}
 	return w, nil
 }
 
 // Reveal lets the team see each other's answers. Revealing again keeps the
-// first time; ErrNotFound for an unknown workshop.
-func (s *Store) Reveal(ctx context.Context, code string) (Workshop, error) {
-	return s.stamp(ctx, code, "revealed_at", "reveal")
+// first time; stackfit.ErrNotFound for an unknown workshop.
+func (s *Store) Reveal(ctx context.Context, code string) (stackfit.Workshop, error) {
+	return s.stamp(ctx, code, "revealed_at", "reveal", stackfit.EventRevealed)
 }
 
 // CloseWorkshop stops the workshop taking participants and submissions.
-// Closing again keeps the first time; ErrNotFound for an unknown workshop.
+// Closing again keeps the first time; stackfit.ErrNotFound for an unknown workshop.
 // (Close is taken: it closes the database.)
-func (s *Store) CloseWorkshop(ctx context.Context, code string) (Workshop, error) {
-	return s.stamp(ctx, code, "closed_at", "close")
+func (s *Store) CloseWorkshop(ctx context.Context, code string) (stackfit.Workshop, error) {
+	return s.stamp(ctx, code, "closed_at", "close", stackfit.EventClosed)
 }
 
 // stamp sets the timestamp column (a constant of this file, never input)
-// unless it is set already, and returns the workshop as it now is; verb
-// names the action in errors.
-func (s *Store) stamp(ctx context.Context, code, column, verb string) (Workshop, error) {
+// unless it is set already, publishes event after the commit, and returns
+// the workshop as it now is; verb names the action in errors.
+func (s *Store) stamp(ctx context.Context, code, column, verb string, event stackfit.EventKind) (stackfit.Workshop, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
-		return Workshop{}, ErrNotFound
+		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}
-	var w Workshop
+	var w stackfit.Workshop
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`UPDATE workshops SET `+column+` = COALESCE(`+column+`, ?) WHERE code = ?`,
@@ -173,32 +149,33 @@ func (s *Store) stamp(ctx context.Context, code, column, verb string) (Workshop,
 		return err
 	})
 	if err != nil {
-		return Workshop{}, fmt.Errorf("%s workshop %s: %w", verb, code, err)
+		return stackfit.Workshop{}, fmt.Errorf("%s workshop %s: %w", verb, code, err)
 	}
+	s.events.Publish(code, event, "")
 	return w, nil
 }
 
-// readWorkshop reads a workshop by its canonical code, or ErrNotFound.
-func readWorkshop(ctx context.Context, db queryer, code string) (Workshop, error) {
+// readWorkshop reads a workshop by its canonical code, or stackfit.ErrNotFound.
+func readWorkshop(ctx context.Context, db queryer, code string) (stackfit.Workshop, error) {
 	return scanWorkshop(db.QueryRowContext(ctx, `SELECT `+workshopColumns+` FROM workshops WHERE code = ?`, code))
 }
 
 // scanWorkshop scans workshopColumns, then into extra any further columns
-// the query selected; no row is ErrNotFound.
-func scanWorkshop(row *sql.Row, extra ...any) (Workshop, error) {
+// the query selected; no row is stackfit.ErrNotFound.
+func scanWorkshop(row *sql.Row, extra ...any) (stackfit.Workshop, error) {
 	var (
-		w       Workshop
+		w       stackfit.Workshop
 		created string
 	)
 	err := row.Scan(append([]any{&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Workshop{}, ErrNotFound
+		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}
 	if err != nil {
-		return Workshop{}, err
+		return stackfit.Workshop{}, err
 	}
 	if w.CreatedAt, err = time.Parse(timeFormat, created); err != nil {
-		return Workshop{}, fmt.Errorf("created_at: %w", err)
+		return stackfit.Workshop{}, fmt.Errorf("created_at: %w", err)
 	}
 	return w, nil
 }

@@ -17,20 +17,21 @@ import (
 
 	"github.com/pressly/goose/v3"
 
+	"stackfit"
 	"stackfit/rules"
 	"stackfit/workshop"
 )
 
-func createWorkshop(t *testing.T, st *Store, title string) (Workshop, string) {
+func createWorkshop(t *testing.T, st *Store, title string) (stackfit.Workshop, string) {
 	t.Helper()
-	w, key, err := st.CreateWorkshop(context.Background(), NewWorkshop{Title: title})
+	w, key, err := st.CreateWorkshop(context.Background(), stackfit.NewWorkshop{Title: title})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return w, key
 }
 
-func mustJoin(t *testing.T, st *Store, code, name string) Participant {
+func mustJoin(t *testing.T, st *Store, code, name string) stackfit.Participant {
 	t.Helper()
 	p, err := st.Join(context.Background(), code, name)
 	if err != nil {
@@ -52,7 +53,7 @@ func count(t *testing.T, st *Store, table string) int {
 func TestCreateAndReadWorkshop(t *testing.T) {
 	st, _ := openTemp(t)
 	ctx := context.Background()
-	created, key, err := st.CreateWorkshop(ctx, NewWorkshop{Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true})
+	created, key, err := st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestCreateAndReadWorkshop(t *testing.T) {
 	if len(key) != 43 || strings.ContainsAny(key, "+/=") {
 		t.Errorf("key %q is not 43 URL-safe characters", key)
 	}
-	want := Workshop{Code: created.Code, Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true, CreatedAt: created.CreatedAt}
+	want := stackfit.Workshop{Code: created.Code, Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true, CreatedAt: created.CreatedAt}
 	if created != want {
 		t.Errorf("created %+v, want %+v", created, want)
 	}
@@ -80,7 +81,7 @@ func TestCreateAndReadWorkshop(t *testing.T) {
 func TestCreateWorkshopRefusesEmptyTitle(t *testing.T) {
 	st, _ := openTemp(t)
 	for _, title := range []string{"", " \t\n"} {
-		if _, _, err := st.CreateWorkshop(context.Background(), NewWorkshop{Title: title}); err == nil {
+		if _, _, err := st.CreateWorkshop(context.Background(), stackfit.NewWorkshop{Title: title}); err == nil {
 			t.Errorf("CreateWorkshop(title %q) succeeded", title)
 		}
 	}
@@ -108,7 +109,7 @@ func TestCreateWorkshopRetriesTakenCodes(t *testing.T) {
 		t.Errorf("second workshop got %s, want 333333 after two taken codes", w.Code)
 	}
 	// Only taken codes left: give up rather than loop.
-	if _, _, err := st.CreateWorkshop(context.Background(), NewWorkshop{Title: "third"}); err == nil {
+	if _, _, err := st.CreateWorkshop(context.Background(), stackfit.NewWorkshop{Title: "third"}); err == nil {
 		t.Error("CreateWorkshop succeeded with every code taken")
 	}
 	if n := count(t, st, "workshops"); n != 2 {
@@ -137,11 +138,11 @@ func TestFacilitate(t *testing.T) {
 		"one character changed":  string(changed),
 		"the key's hash":         string(hashKey(key)),
 	} {
-		if _, err := st.Facilitate(ctx, w.Code, wrong); !errors.Is(err, ErrWrongKey) {
+		if _, err := st.Facilitate(ctx, w.Code, wrong); !errors.Is(err, stackfit.ErrWrongKey) {
 			t.Errorf("%s: got %v, want ErrWrongKey", name, err)
 		}
 	}
-	if _, err := st.Facilitate(ctx, "ZZZZZZ", key); !errors.Is(err, ErrNotFound) {
+	if _, err := st.Facilitate(ctx, "ZZZZZZ", key); !errors.Is(err, stackfit.ErrNotFound) {
 		t.Errorf("unknown code: got %v, want ErrNotFound", err)
 	}
 }
@@ -290,11 +291,11 @@ func TestRevealAndCloseAreIdempotent(t *testing.T) {
 	w, _ := createWorkshop(t, st, "A")
 	for _, tt := range []struct {
 		column string
-		do     func(context.Context, string) (Workshop, error)
-		flag   func(Workshop) bool
+		do     func(context.Context, string) (stackfit.Workshop, error)
+		flag   func(stackfit.Workshop) bool
 	}{
-		{"revealed_at", st.Reveal, func(w Workshop) bool { return w.Revealed }},
-		{"closed_at", st.CloseWorkshop, func(w Workshop) bool { return w.Closed }},
+		{"revealed_at", st.Reveal, func(w stackfit.Workshop) bool { return w.Revealed }},
+		{"closed_at", st.CloseWorkshop, func(w stackfit.Workshop) bool { return w.Closed }},
 	} {
 		stamped := func() string {
 			var at sql.NullString
@@ -318,7 +319,7 @@ func TestRevealAndCloseAreIdempotent(t *testing.T) {
 		if read, err := st.Workshop(ctx, w.Code); err != nil || !tt.flag(read) {
 			t.Errorf("%s: Workshop reads %+v, %v", tt.column, read, err)
 		}
-		if _, err := tt.do(ctx, "ZZZZZZ"); !errors.Is(err, ErrNotFound) {
+		if _, err := tt.do(ctx, "ZZZZZZ"); !errors.Is(err, stackfit.ErrNotFound) {
 			t.Errorf("%s of an unknown workshop: %v, want ErrNotFound", tt.column, err)
 		}
 	}
@@ -338,13 +339,13 @@ func TestClosedWorkshopRefusesSubmissions(t *testing.T) {
 	participants, results := count(t, st, "participants"), count(t, st, "results")
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
 
-	if _, err := st.Join(ctx, w.Code, "Bob"); !errors.Is(err, ErrClosed) {
+	if _, err := st.Join(ctx, w.Code, "Bob"); !errors.Is(err, stackfit.ErrClosed) {
 		t.Errorf("Join: %v, want ErrClosed", err)
 	}
-	if _, err := st.Submit(ctx, w.Code, p.ID, answers, ev); !errors.Is(err, ErrClosed) {
+	if _, err := st.Submit(ctx, w.Code, p.ID, answers, ev); !errors.Is(err, stackfit.ErrClosed) {
 		t.Errorf("Submit: %v, want ErrClosed", err)
 	}
-	if _, err := st.JoinAndSubmit(ctx, w.Code, "Bob", answers, ev); !errors.Is(err, ErrClosed) {
+	if _, err := st.JoinAndSubmit(ctx, w.Code, "Bob", answers, ev); !errors.Is(err, stackfit.ErrClosed) {
 		t.Errorf("JoinAndSubmit: %v, want ErrClosed", err)
 	}
 	if got := count(t, st, "participants"); got != participants {
@@ -379,16 +380,16 @@ func TestMalformedOrUnknownIsNotFound(t *testing.T) {
 			"CloseWorkshop": func() error { _, err := st.CloseWorkshop(ctx, code); return err },
 		}
 		for name, call := range calls {
-			if err := call(); !errors.Is(err, ErrNotFound) {
+			if err := call(); !errors.Is(err, stackfit.ErrNotFound) {
 				t.Errorf("%s(%q) = %v, want ErrNotFound", name, code, err)
 			}
 		}
 	}
 	for _, id := range []string{"", "nope", strings.Repeat("A", 22), "'; DROP TABLE participants; --", strings.Repeat("é", 11)} {
-		if _, err := st.Participant(ctx, w.Code, id); !errors.Is(err, ErrNotFound) {
+		if _, err := st.Participant(ctx, w.Code, id); !errors.Is(err, stackfit.ErrNotFound) {
 			t.Errorf("Participant(%q) = %v, want ErrNotFound", id, err)
 		}
-		if _, err := st.Submit(ctx, w.Code, id, answers, ev); !errors.Is(err, ErrNotFound) {
+		if _, err := st.Submit(ctx, w.Code, id, answers, ev); !errors.Is(err, stackfit.ErrNotFound) {
 			t.Errorf("Submit(%q) = %v, want ErrNotFound", id, err)
 		}
 	}
@@ -411,10 +412,10 @@ func TestParticipantBelongsToItsWorkshop(t *testing.T) {
 	p := mustJoin(t, st, a.Code, "Ada")
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
 
-	if _, err := st.Participant(ctx, b.Code, p.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := st.Participant(ctx, b.Code, p.ID); !errors.Is(err, stackfit.ErrNotFound) {
 		t.Errorf("Participant via B: %v, want ErrNotFound", err)
 	}
-	if _, err := st.Submit(ctx, b.Code, p.ID, answers, ev); !errors.Is(err, ErrNotFound) {
+	if _, err := st.Submit(ctx, b.Code, p.ID, answers, ev); !errors.Is(err, stackfit.ErrNotFound) {
 		t.Errorf("Submit via B: %v, want ErrNotFound", err)
 	}
 	if ps, err := st.Participants(ctx, b.Code); err != nil || len(ps) != 0 {

@@ -1,0 +1,42 @@
+package stackfit
+
+// EventKind names what happened in a workshop; the names are part of the
+// API's event stream.
+type EventKind string
+
+const (
+	EventJoined    EventKind = "joined"
+	EventSubmitted EventKind = "submission"
+	EventRevealed  EventKind = "revealed"
+	EventClosed    EventKind = "closed"
+)
+
+// Event is one change to a workshop.
+type Event struct {
+	ID          uint64    `json:"id"` // increasing within the process, for SSE ids
+	Kind        EventKind `json:"type"`
+	Participant string    `json:"participant,omitempty"`
+}
+
+// EventPublisher tells those watching a workshop what changed. The store
+// publishes as part of each write (SQLite after the commit; a database with
+// notifications could publish inside the transaction), so a change and its
+// event cannot part.
+type EventPublisher interface {
+	Publish(workshop string, kind EventKind, participant string) Event
+}
+
+// EventService carries a workshop's events to its subscribers.
+type EventService interface {
+	EventPublisher
+	// Subscribe returns the events of one workshop from now on, and a
+	// function to stop. The channel is closed when stopped or when the
+	// reader falls too far behind (it then reads the whole state afresh).
+	Subscribe(workshop string) (<-chan Event, func())
+}
+
+// NoEvents publishes nowhere: for a store nobody watches (the command line,
+// tests of the store alone).
+type NoEvents struct{}
+
+func (NoEvents) Publish(string, EventKind, string) Event { return Event{} }
