@@ -1,6 +1,7 @@
 package stackfit
 
 import (
+	"context"
 	"time"
 
 	"stackfit/rules"
@@ -13,4 +14,29 @@ type Result struct {
 	Ruleset    string // the ruleset version that evaluated it
 	Answers    rules.Answers
 	Evaluation *rules.Evaluation
+}
+
+// Decide checks answers, returning them in canonical form, and evaluates
+// them. Answers the questionnaire does not offer are a *rules.AnswerError.
+func (a *App) Decide(answers rules.Answers) (rules.Answers, *rules.Evaluation, error) {
+	checked, err := a.rules.Check(answers)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev, err := a.rules.Evaluate(checked)
+	return checked, ev, err
+}
+
+// SaveResult evaluates answers and stores them as a new result.
+func (a *App) SaveResult(ctx context.Context, answers rules.Answers) (Result, error) {
+	checked, ev, err := a.Decide(answers)
+	if err != nil {
+		return Result{}, err
+	}
+	return a.store.SaveResult(ctx, checked, ev)
+}
+
+// Result returns the stored result with that id, or ErrNotFound.
+func (a *App) Result(ctx context.Context, id string) (Result, error) {
+	return a.store.Result(ctx, id)
 }

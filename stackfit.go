@@ -1,9 +1,11 @@
 // Package stackfit is the application at the centre of the web app: the
 // domain types (results, workshops, participants), their errors with codes,
-// and the interfaces of what stores and carries them (Store, EventService).
+// the interfaces of what stores and carries them (Store, EventService), and
+// the logic the HTML pages, the JSON API and the live event streams share.
 //
-// It knows nothing of HTTP, SQL or templates: store/ implements Store in
-// SQLite, events/ implements EventService in memory.
+// It knows nothing of HTTP, SQL or templates: handlers/ translates HTTP to
+// calls of App, store/ implements Store in SQLite, events/ implements
+// EventService in memory, and cmd/stackfit wires them together.
 package stackfit
 
 import (
@@ -51,3 +53,28 @@ type Store interface {
 	// Participants lists the workshop's participants in joining order.
 	Participants(ctx context.Context, code string) ([]Participant, error)
 }
+
+// App is what the front doors call: the pages, the JSON API and the live
+// event streams do the same things through it, and differ only in how they
+// speak HTTP.
+type App struct {
+	rules  *rules.Ruleset
+	store  Store
+	events EventService
+	guard  *codeGuard
+}
+
+// New is the application over a store, which publishes its workshop changes
+// to events, the service the live streams subscribe to.
+func New(rs *rules.Ruleset, st Store, events EventService) *App {
+	return &App{rules: rs, store: st, events: events, guard: newCodeGuard()}
+}
+
+// Rules is the ruleset that evaluates answers.
+func (a *App) Rules() *rules.Ruleset { return a.rules }
+
+// Ping reports whether the store answers (the health check).
+func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
+
+// Subscribe returns a workshop's events from now on, and a function to stop.
+func (a *App) Subscribe(code string) (<-chan Event, func()) { return a.events.Subscribe(code) }

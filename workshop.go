@@ -1,9 +1,12 @@
 package stackfit
 
 import (
+	"context"
+	"strconv"
 	"time"
 
 	"stackfit/rules"
+	"stackfit/workshop"
 )
 
 // NewWorkshop is what a facilitator fills in to start a workshop.
@@ -50,3 +53,143 @@ var (
 	ErrWrongKey = &Error{Code: EUNAUTHORIZED,
 		Message: "This board opens only with the facilitator link (or, for the API, the facilitator key as a Bearer token)."}
 )
+
+// Sentences for the person, in the errors of a code lookup.
+const (
+	msgNoWorkshop = "No workshop has that code. Check it with your facilitator: codes have six letters and digits."
+	msgGuessing   = "Too many workshop codes that do not exist were tried from your network. Wait a minute, then check the code with your facilitator."
+)
+
+// CreateWorkshop stores a new workshop; the facilitator key it returns is
+// shown once (only its hash is kept).
+func (a *App) CreateWorkshop(ctx context.Context, nw NewWorkshop) (Workshop, string, error) {
+	return a.store.CreateWorkshop(ctx, nw)
+}
+
+// FindWorkshop looks up a code typed or linked by client (its network
+// address). Codes that do not exist count against the client, which is
+// refused (ELIMIT) for a while after too many: join codes must not be
+// guessable by trying.
+func (a *App) FindWorkshop(ctx context.Context, client, code string) (Workshop, error) {
+	return a.lookup(ctx, client, code, a.store.Workshop)
+}
+
+// Facilitate is FindWorkshop for the facilitator: the workshop when key is
+// its facilitator key, ErrWrongKey otherwise.
+func (a *App) Facilitate(ctx context.Context, client, code, key string) (Workshop, error) {
+	return a.lookup(ctx, client, code, func(ctx context.Context, code string) (Workshop, error) {
+		return a.store.Facilitate(ctx, code, key)
+	})
+}
+
+// OpenWorkshop is FindWorkshop, refusing (ErrClosed) once the workshop is closed.
+func (a *App) OpenWorkshop(ctx context.Context, client, code string) (Workshop, error) {
+	w, err := a.FindWorkshop(ctx, client, code)
+	if err == nil && w.Closed {
+		err = ErrClosed
+	}
+	return w, err
+}
+
+// Workshop reads a workshop by a code already found, outside the limit: a
+// live stream rereads it after every change.
+func (a *App) Workshop(ctx context.Context, code string) (Workshop, error) {
+	return a.store.Workshop(ctx, code)
+}
+
+// lookup finds the workshop of a code with get, counting codes that do not
+// exist against the client (see codeGuard).
+func (a *App) lookup(ctx context.Context, client, raw string, get func(context.Context, string) (Workshop, error)) (Workshop, error) {
+	if wait := a.guard.blocked(client); wait > 0 {
+		return Workshop{}, &Error{Code: ELIMIT, Message: msgGuessing, RetryAfter: wait}
+	}
+	code, ok := workshop.ParseCode(raw)
+	var w Workshop
+	err := error(ErrNotFound)
+	if ok {
+		w, err = get(ctx, code)
+	}
+	if ErrorCode(err) == ENOTFOUND {
+		a.guard.failed(client)
+		return Workshop{}, &Error{Code: ENOTFOUND, Message: msgNoWorkshop}
+	}
+	return w, err
+}
+
+// Join adds a participant to the workshop (the store tells those watching).
+func (a *App) Join(ctx context.Context, code, name string) (Participant, error) {
+	return a.store.Join(ctx, code, name)
+}
+
+// Participant returns a participant of the workshop, or ErrNotFound.
+func (a *App) Participant(ctx context.Context, code, id string) (Participant, error) {
+	return a.store.Participant(ctx, code, id)
+}
+
+// Submit evaluates a participant's answers and records them, replacing
+// earlier ones; the participant's ResultID is their own share link.
+func (a *App) Submit(ctx context.Context, code, participantID string, answers rules.Answers) (Participant, error) {
+	checked, ev, err := a.Decide(answers)
+	if err != nil {
+		return Participant{}, err
+	}
+	return a.store.Submit(ctx, code, participantID, checked, ev)
+}
+
+// JoinAndSubmit is a new participant with their answers at once (the API's
+// one-call submission): both, or nothing.
+func (a *App) JoinAndSubmit(ctx context.Context, code, name string, answers rules.Answers) (Participant, error) {
+	checked, ev, err := a.Decide(answers)
+	if err != nil {
+		return Participant{}, err
+	}
+	return a.store.JoinAndSubmit(ctx, code, name, checked, ev)
+}
+
+// Reveal lets the team see each other's answers; revealing again keeps the
+// first time, and tells those watching again.
+func (a *App) Reveal(ctx context.Context, code string) (Workshop, error) {
+	return a.store.Reveal(ctx, code)
+}
+
+// Close stops the workshop taking participants and answers.
+func (a *App) Close(ctx context.Context, code string) (Workshop, error) {
+	return a.store.CloseWorkshop(ctx, code)
+}
+
+// Team is a workshop's participants and what their answers add up to.
+type Team struct {
+	Participants []Participant // in joining order, submitted or not
+	Summary      workshop.Summary
+}
+
+// Summarize reads the participants of the workshop and adds up the answers
+// of those who submitted.
+func (a *App) Summarize(ctx context.Context, code string) (Team, error) {
+	parts, err := a.store.Participants(ctx, code)
+	if err != nil {
+		return Team{}, err
+	}
+	var responses []workshop.Response
+	for _, p := range parts {
+		if p.Submitted {
+			responses = append(responses, workshop.Response{Name: p.Name, Answers: p.Answers, Evaluation: p.Evaluation})
+		}
+	}
+	sum, err := workshop.Summarize(a.rules, responses)
+	return Team{Participants: parts, Summary: sum}, err
+}
+
+// DisplayName is what the team sees of participant p, the i-th to join:
+// anonymous workshops number people in the order they joined.
+func (w Workshop) DisplayName(p Participant, i int) string {
+	if w.Anonymous || p.Name == "" {
+		return "Participant " + strconv.Itoa(i+1)
+	}
+	return p.Name
+}
+
+// Participants lists the workshop's participants in joining order.
+func (a *App) Participants(ctx context.Context, code string) ([]Participant, error) {
+	return a.store.Participants(ctx, code)
+}

@@ -20,6 +20,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"stackfit"
+	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/rules"
 	"stackfit/store"
@@ -41,7 +43,8 @@ func startApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "stackfit.db"))
+	hub := events.NewHub()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "stackfit.db"), store.PublishTo(hub))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +53,7 @@ func startApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	h, err := handlers.New(handlers.Config{
-		Rules: rs, Store: st, SessionKeys: [2][]byte{hash, block},
+		App: stackfit.New(rs, st, hub), SessionKeys: [2][]byte{hash, block},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

@@ -52,7 +52,7 @@ func (s *Server) apiCreateResult(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.saveResult(c, answers)
+	res, err := s.app.SaveResult(c.Request().Context(), answers)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Server) apiCreateResult(c echo.Context) error {
 }
 
 func (s *Server) apiResult(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -55,7 +54,7 @@ func (s *Server) apiCreateWorkshop(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
 	}
-	w, key, err := s.store.CreateWorkshop(c.Request().Context(), nw)
+	w, key, err := s.app.CreateWorkshop(c.Request().Context(), nw)
 	if err != nil {
 		return err
 	}
@@ -88,16 +87,11 @@ func (s *Server) apiSubmit(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
 		}
 	}
-	checked, ev, err := s.decide(answers)
+	part, err := s.app.JoinAndSubmit(c.Request().Context(), w.Code, name, answers)
 	if err != nil {
 		return err
 	}
-	part, err := s.store.JoinAndSubmit(c.Request().Context(), w.Code, name, checked, ev)
-	if err != nil {
-		return err
-	}
-	s.hub.Publish(w.Code, stackfit.EventSubmitted, part.ID)
-	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: ev, URL: s.absURL(c, "/r/"+part.ResultID)})
+	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: part.Evaluation, URL: s.absURL(c, "/r/"+part.ResultID)})
 }
 
 func (s *Server) apiSummary(c echo.Context) error {
@@ -105,22 +99,22 @@ func (s *Server) apiSummary(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.tally(c, w)
+	team, err := s.app.Summarize(c.Request().Context(), w.Code)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSummary(w, t))
+	return c.JSON(http.StatusOK, toSummary(w, team))
 }
 
-func (s *Server) apiReveal(c echo.Context) error { return s.apiChange(c, revealing) }
-func (s *Server) apiClose(c echo.Context) error  { return s.apiChange(c, closing) }
+func (s *Server) apiReveal(c echo.Context) error { return s.apiChange(c, s.app.Reveal) }
+func (s *Server) apiClose(c echo.Context) error  { return s.apiChange(c, s.app.Close) }
 
 func (s *Server) apiChange(c echo.Context, ch stateChange) error {
 	w, err := s.apiFacilitated(c)
 	if err != nil {
 		return err
 	}
-	if w, err = s.change(c, w, ch); err != nil {
+	if w, err = ch(c.Request().Context(), w.Code); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
@@ -132,10 +126,10 @@ func (s *Server) apiFacilitated(c echo.Context) (stackfit.Workshop, error) {
 	key, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
 	if !ok || strings.TrimSpace(key) == "" {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop"`)
-		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+		return stackfit.Workshop{}, stackfit.ErrWrongKey
 	}
 	w, err := s.withKey(c, strings.TrimSpace(key))
-	if errors.Is(err, stackfit.ErrWrongKey) {
+	if stackfit.ErrorCode(err) == stackfit.EUNAUTHORIZED {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop", error="invalid_token"`)
 	}
 	return w, err

@@ -12,7 +12,6 @@ import (
 	"stackfit"
 	"stackfit/record"
 	"stackfit/rules"
-	"stackfit/store"
 	"stackfit/workshop"
 )
 
@@ -118,29 +117,12 @@ func (s *Server) boardEvents(c echo.Context) error {
 	return s.stream(c, w.Code, func(stackfit.Event) bool { return true }, "board", "board-body", view)
 }
 
-// stateChange is what a facilitator does to a workshop: reveal or close it.
-type stateChange struct {
-	apply func(st *store.Store, ctx context.Context, code string) (stackfit.Workshop, error)
-	event stackfit.EventKind
-}
+// stateChange is what a facilitator does to a workshop: App.Reveal or
+// App.Close, which tell those watching.
+type stateChange func(ctx context.Context, code string) (stackfit.Workshop, error)
 
-var (
-	revealing = stateChange{(*store.Store).Reveal, stackfit.EventRevealed}
-	closing   = stateChange{(*store.Store).CloseWorkshop, stackfit.EventClosed}
-)
-
-// change applies ch to the facilitator's workshop w and tells those watching.
-func (s *Server) change(c echo.Context, w stackfit.Workshop, ch stateChange) (stackfit.Workshop, error) {
-	w, err := ch.apply(s.store, c.Request().Context(), w.Code)
-	if err != nil {
-		return stackfit.Workshop{}, err
-	}
-	s.hub.Publish(w.Code, ch.event, "")
-	return w, nil
-}
-
-func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, revealing) }
-func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, closing) }
+func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reveal) }
+func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, s.app.Close) }
 
 // changeOnBoard is the board's reveal or close button.
 func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
@@ -148,71 +130,37 @@ func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.change(c, w, ch); err != nil {
+	if _, err := ch(c.Request().Context(), w.Code); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
 }
 
-// summary reads the participants of w and adds their answers up.
-type tally struct {
-	participants []stackfit.Participant
-	sum          workshop.Summary
-}
-
-func (s *Server) tally(c echo.Context, w stackfit.Workshop) (tally, error) {
-	parts, err := s.store.Participants(c.Request().Context(), w.Code)
-	if err != nil {
-		return tally{}, err
-	}
-	var responses []workshop.Response
-	for _, p := range parts {
-		if p.Submitted {
-			responses = append(responses, workshop.Response{Name: p.Name, Answers: p.Answers, Evaluation: p.Evaluation})
-		}
-	}
-	sum, err := workshop.Summarize(s.rules, responses)
-	return tally{participants: parts, sum: sum}, err
-}
-
-func (s *Server) summarize(c echo.Context, w stackfit.Workshop) (workshop.Summary, error) {
-	t, err := s.tally(c, w)
-	return t.sum, err
-}
-
 func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, error) {
-	t, err := s.tally(c, w)
+	team, err := s.app.Summarize(c.Request().Context(), w.Code)
 	if err != nil {
 		return boardBody{}, err
 	}
+	sum := team.Summary
 	b := boardBody{
-		W: w, Joined: len(t.participants), Team: s.verdict(t.sum.Evaluation),
-		TeamFlips: s.flipViews("", nil, t.sum.Evaluation), Individual: t.sum.Individual,
-		Questions: s.questionRows(t.sum),
+		W: w, Joined: len(team.Participants), Team: s.verdict(sum.Evaluation),
+		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
+		Questions: s.questionRows(sum),
 	}
 	for _, col := range b.Questions {
 		b.Heat.Columns = append(b.Heat.Columns, heatColumn{ID: col.ID, Text: col.Text})
 	}
-	for i, p := range t.participants {
-		name := displayName(w, p, i)
+	for i, p := range team.Participants {
+		name := w.DisplayName(p, i)
 		pv := personView{Name: name, Finished: p.Submitted}
 		if p.Submitted {
 			b.Finished++
 			pv.Verdict = verdictLine(p.Evaluation)
-			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(name, p.Answers, t.sum, b.Questions))
+			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(name, p.Answers, sum, b.Questions))
 		}
 		b.People = append(b.People, pv)
 	}
 	return b, nil
-}
-
-// displayName is what the board calls a participant; anonymous workshops
-// number people in the order they joined.
-func displayName(w stackfit.Workshop, p stackfit.Participant, i int) string {
-	if w.Anonymous || p.Name == "" {
-		return "Participant " + strconv.Itoa(i+1)
-	}
-	return p.Name
 }
 
 func verdictLine(ev *rules.Evaluation) string {
@@ -282,7 +230,7 @@ func consulted(w stackfit.Workshop, parts []stackfit.Participant) []string {
 	var names []string
 	for i, p := range parts {
 		if p.Submitted {
-			names = append(names, displayName(w, p, i))
+			names = append(names, w.DisplayName(p, i))
 		}
 	}
 	if w.Anonymous && len(names) > 0 {

@@ -12,7 +12,7 @@ import (
 
 // downloadRecord is the result as a decision record (MADR) in Markdown.
 func (s *Server) downloadRecord(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (s *Server) downloadRecord(c echo.Context) error {
 
 // downloadJSON is the result in the API's JSON shape.
 func (s *Server) downloadJSON(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Server) downloadJSON(c echo.Context) error {
 
 // resultQR is the share link as a QR code, for a slide or a phone.
 func (s *Server) resultQR(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

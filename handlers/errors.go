@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -17,14 +19,17 @@ var friendly = map[int]string{
 	http.StatusMethodNotAllowed:      "That address does not take this kind of request.",
 	http.StatusRequestEntityTooLarge: "That was more data than stackfit accepts (64 KiB).",
 	http.StatusInternalServerError:   "Something went wrong on our side. Your answers are kept; try again in a moment.",
-	http.StatusTooManyRequests:       "Too many workshop codes that do not exist were tried from your network. Wait a minute, then check the code with your facilitator.",
 }
 
-const (
-	msgClosed     = "This workshop is closed: the facilitator is no longer taking answers, so yours were not sent."
-	msgNoWorkshop = "No workshop has that code. Check it with your facilitator: codes have six letters and digits."
-	msgNeedKey    = "This board opens only with the facilitator link (or, for the API, the facilitator key as a Bearer token)."
-)
+// statusOf is the HTTP status of each of the application's error codes: the
+// one table where the core's errors become statuses, for pages and API alike.
+var statusOf = map[string]int{
+	stackfit.EINVALID:      http.StatusBadRequest,
+	stackfit.ENOTFOUND:     http.StatusNotFound,
+	stackfit.ECLOSED:       http.StatusConflict,
+	stackfit.EUNAUTHORIZED: http.StatusUnauthorized,
+	stackfit.ELIMIT:        http.StatusTooManyRequests,
+}
 
 type errorView struct {
 	Layout
@@ -40,6 +45,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, msg := classify(err)
+	if wait := stackfit.RetryAfter(err); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
@@ -84,12 +93,15 @@ func classify(err error) (int, string) {
 		return he.Code, msg
 	case errors.As(err, &ae):
 		return http.StatusBadRequest, ae.Error()
-	case errors.Is(err, stackfit.ErrNotFound):
-		return http.StatusNotFound, friendly[http.StatusNotFound]
-	case errors.Is(err, stackfit.ErrClosed):
-		return http.StatusConflict, msgClosed
-	case errors.Is(err, stackfit.ErrWrongKey):
-		return http.StatusUnauthorized, msgNeedKey
 	}
-	return http.StatusInternalServerError, ""
+	status, ok := statusOf[stackfit.ErrorCode(err)]
+	if !ok {
+		return http.StatusInternalServerError, ""
+	}
+	// An error without a sentence of its own says what its status usually says.
+	msg := stackfit.ErrorMessage(err)
+	if msg == "" {
+		msg = friendly[status]
+	}
+	return status, msg
 }

@@ -16,6 +16,8 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"stackfit"
+	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/rules"
 	"stackfit/store"
@@ -39,17 +41,23 @@ func newTestApp(t *testing.T) *testApp {
 
 func startApp(t *testing.T, dbPath string) *testApp {
 	t.Helper()
+	return startLoggingApp(t, dbPath, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// startLoggingApp wires stackfit as cmd/stackfit does, logging to log.
+func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger) *testApp {
+	t.Helper()
 	rs, err := rules.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(context.Background(), dbPath)
+	hub := events.NewHub()
+	st, err := store.Open(context.Background(), dbPath, store.PublishTo(hub))
 	if err != nil {
 		t.Fatal(err)
 	}
 	h, err := handlers.New(handlers.Config{
-		Rules: rs, Store: st, SessionKeys: testKeys,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		App: stackfit.New(rs, st, hub), SessionKeys: testKeys, Logger: log,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -38,7 +38,7 @@ func (s *Server) home(c echo.Context) error {
 }
 
 func (s *Server) health(c echo.Context) error {
-	if err := s.store.Ping(c.Request().Context()); err != nil {
+	if err := s.app.Ping(c.Request().Context()); err != nil {
 		s.log.Error("health check", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 	}

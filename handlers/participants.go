@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -28,9 +27,8 @@ func (s *Server) joinByCode(c echo.Context) error {
 		return s.render(c, http.StatusOK, "workshop-join", "", joinView{Layout: s.layout(c, "Join a workshop")})
 	}
 	w, err := s.findWorkshop(c, raw)
-	var he *echo.HTTPError
-	if errors.As(err, &he) && he.Code == http.StatusNotFound {
-		v := joinView{Layout: s.layout(c, "Check the code: Join a workshop"), joinForm: joinForm{Code: raw, Problem: msgNoWorkshop}}
+	if stackfit.ErrorCode(err) == stackfit.ENOTFOUND {
+		v := joinView{Layout: s.layout(c, "Check the code: Join a workshop"), joinForm: joinForm{Code: raw, Problem: stackfit.ErrorMessage(err)}}
 		return s.render(c, http.StatusNotFound, "workshop-join", "", v)
 	}
 	if err != nil {
@@ -77,9 +75,9 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 	v.Live = true
 	_, v.Facilitator = p.Facilitates[w.Code]
 	if p.Workshop != nil && p.Workshop.Code == w.Code {
-		part, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
+		part, err := s.app.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
 		switch {
-		case errors.Is(err, stackfit.ErrNotFound):
+		case stackfit.ErrorCode(err) == stackfit.ENOTFOUND:
 			// A participant gone from the database joins again.
 		case err != nil:
 			return v, err
@@ -92,10 +90,11 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 		}
 	}
 	if w.Revealed {
-		sum, err := s.summarize(c, w)
+		t, err := s.app.Summarize(c.Request().Context(), w.Code)
 		if err != nil {
 			return v, err
 		}
+		sum := t.Summary
 		team := teamView{verdictView: s.verdict(sum.Evaluation), Responses: sum.Responses}
 		rows := s.questionRows(sum)
 		team.Differed = rows[:min(5, len(rows))]
@@ -106,11 +105,7 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 
 // openWorkshop finds the workshop of the URL, refusing once it is closed.
 func (s *Server) openWorkshop(c echo.Context) (stackfit.Workshop, error) {
-	w, err := s.findWorkshop(c, c.Param("code"))
-	if err == nil && w.Closed {
-		err = stackfit.ErrClosed
-	}
-	return w, err
+	return s.app.OpenWorkshop(c.Request().Context(), c.RealIP(), c.Param("code"))
 }
 
 // joinWorkshop makes this browser a participant, once: joining again (a
@@ -122,7 +117,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 	}
 	p := s.loadProgress(c)
 	if p.Workshop != nil && p.Workshop.Code == w.Code {
-		if _, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant); err == nil {
+		if _, err := s.app.Participant(c.Request().Context(), w.Code, p.Workshop.Participant); err == nil {
 			return c.Redirect(http.StatusSeeOther, "/q")
 		}
 	}
@@ -138,11 +133,10 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 			return s.render(c, http.StatusUnprocessableEntity, "workshop", "", v)
 		}
 	}
-	part, err := s.store.Join(c.Request().Context(), w.Code, name)
+	part, err := s.app.Join(c.Request().Context(), w.Code, name)
 	if err != nil {
 		return err
 	}
-	s.hub.Publish(w.Code, stackfit.EventJoined, part.ID)
 	// Everyone in a workshop starts from a blank questionnaire.
 	p.Workshop = &membership{Code: w.Code, Title: w.Title, Participant: part.ID}
 	p.Answers, p.Step = nil, ""
@@ -155,15 +149,10 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 // submitToWorkshop sends the reviewed answers to the workshop this person
 // joined; the review page calls it instead of making a result of one's own.
 func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
-	checked, ev, err := s.decide(p.Answers)
+	part, err := s.app.Submit(c.Request().Context(), p.Workshop.Code, p.Workshop.Participant, p.Answers)
 	if err != nil {
 		return err
 	}
-	part, err := s.store.Submit(c.Request().Context(), p.Workshop.Code, p.Workshop.Participant, checked, ev)
-	if err != nil {
-		return err
-	}
-	s.hub.Publish(p.Workshop.Code, stackfit.EventSubmitted, part.ID)
 	p.addResult(part.ResultID)
 	if err := s.saveProgress(c, p); err != nil {
 		return err
@@ -182,7 +171,7 @@ func (s *Server) changeAnswers(c echo.Context) error {
 	if p.Workshop == nil || p.Workshop.Code != w.Code {
 		return c.Redirect(http.StatusSeeOther, "/w/"+w.Code)
 	}
-	part, err := s.store.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
+	part, err := s.app.Participant(c.Request().Context(), w.Code, p.Workshop.Participant)
 	if err != nil {
 		return err
 	}

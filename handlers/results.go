@@ -56,7 +56,7 @@ type changedView struct {
 }
 
 func (s *Server) showResult(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func (s *Server) showResult(c echo.Context) error {
 
 func (s *Server) changed(res stackfit.Result) *changedView {
 	ch := &changedView{Made: res.Ruleset, Now: s.rules.Version}
-	checked, today, err := s.decide(res.Answers)
+	checked, today, err := s.app.Decide(res.Answers)
 	if err != nil {
 		ch.Invalid = true
 		return ch
@@ -84,7 +84,7 @@ func (s *Server) changed(res stackfit.Result) *changedView {
 // whatIf shows the result with some answers changed (query: question=option,
 // repeated for a multiple choice). Nothing is stored until the person saves it.
 func (s *Server) whatIf(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *Server) createResult(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
 	}
-	res, err := s.saveResult(c, answers)
+	res, err := s.app.SaveResult(c.Request().Context(), answers)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) createResult(c echo.Context) error {
 // startFromResult copies a result's answers into this browser's questionnaire
 // and opens the review, or the step of the question named in the form field q.
 func (s *Server) startFromResult(c echo.Context) error {
-	res, err := s.store.Result(c.Request().Context(), c.Param("id"))
+	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"stackfit"
 	"stackfit/handlers/form"
 	"stackfit/rules"
 )
@@ -52,7 +51,7 @@ func (s *Server) submitReview(c echo.Context) error {
 	if p.Workshop != nil {
 		return s.submitToWorkshop(c, p)
 	}
-	res, err := s.saveResult(c, p.Answers)
+	res, err := s.app.SaveResult(c.Request().Context(), p.Answers)
 	if err != nil {
 		return err
 	}
@@ -61,25 +60,6 @@ func (s *Server) submitReview(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
-}
-
-// decide checks answers, returning them in canonical form, and evaluates them.
-func (s *Server) decide(a rules.Answers) (rules.Answers, *rules.Evaluation, error) {
-	checked, err := s.rules.Check(a)
-	if err != nil {
-		return nil, nil, err
-	}
-	ev, err := s.rules.Evaluate(checked)
-	return checked, ev, err
-}
-
-// saveResult evaluates and stores answers as a new result.
-func (s *Server) saveResult(c echo.Context, a rules.Answers) (stackfit.Result, error) {
-	checked, ev, err := s.decide(a)
-	if err != nil {
-		return stackfit.Result{}, err
-	}
-	return s.store.SaveResult(c.Request().Context(), checked, ev)
 }
 
 func (s *Server) renderReview(c echo.Context, status int, p progress, problems []form.Problem) error {

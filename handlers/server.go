@@ -1,6 +1,7 @@
 // Package handlers is stackfit's web layer: the questionnaire, result pages,
-// share links and the JSON API. Handlers parse and validate input, call the
-// decision model (rules) or the store, and render; nothing else.
+// share links, workshops, their event streams and the JSON API. Handlers
+// parse and validate input, call the application (stackfit.App), and render;
+// nothing else.
 package handlers
 
 import (
@@ -15,17 +16,15 @@ import (
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
-	"stackfit/events"
+	"stackfit"
 	"stackfit/rules"
 	"stackfit/static"
-	"stackfit/store"
 	"stackfit/views"
 )
 
 // Config is what the web layer needs from outside.
 type Config struct {
-	Rules  *rules.Ruleset
-	Store  *store.Store
+	App    *stackfit.App
 	Logger *slog.Logger
 	// BaseURL is the public address used in share links ("https://stackfit.example").
 	// Empty: links use the address the request came to.
@@ -43,24 +42,21 @@ type Config struct {
 
 // Server holds every dependency of the handlers, and nothing else.
 type Server struct {
-	rules    *rules.Ruleset
-	store    *store.Store
+	app      *stackfit.App
+	rules    *rules.Ruleset // the app's, read by nearly every page
 	log      *slog.Logger
 	views    *views.Templates
 	assets   *static.Assets
 	sessions *sessions.CookieStore
 	baseURL  *url.URL // nil: taken from each request
 	secure   bool     // served over TLS: cookies get the Secure flag
-	hub      *events.Hub
-	guard    *codeGuard
 	stopping <-chan struct{}
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
-	s := &Server{rules: cfg.Rules, store: cfg.Store, log: cfg.Logger,
-		hub: events.NewHub(), guard: newCodeGuard(), stopping: cfg.Stopping}
+	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping}
 	if s.stopping == nil {
 		s.stopping = make(chan struct{}) // never closes
 	}

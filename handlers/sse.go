@@ -32,14 +32,14 @@ const (
 // server stops.
 func (s *Server) stream(c echo.Context, code string, matters func(stackfit.Event) bool,
 	page, block string, view func(stackfit.Workshop) (any, error)) error {
-	evs, stop := s.hub.Subscribe(code)
+	evs, stop := s.app.Subscribe(code)
 	defer stop()
 	w, ok := startStream(c)
 	if !ok {
 		return nil
 	}
 	send := func() error {
-		ws, err := s.store.Workshop(c.Request().Context(), code)
+		ws, err := s.app.Workshop(c.Request().Context(), code)
 		if err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func (s *Server) apiEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	evs, stop := s.hub.Subscribe(w.Code)
+	evs, stop := s.app.Subscribe(w.Code)
 	defer stop()
 	out, ok := startStream(c)
 	if !ok {

@@ -28,26 +28,26 @@ type workshopSummary struct {
 	Individual   workshop.Tally             `json:"individual"`
 }
 
-func toSummary(w stackfit.Workshop, t tally) workshopSummary {
+func toSummary(w stackfit.Workshop, t stackfit.Team) workshopSummary {
 	return workshopSummary{
-		Code: w.Code, Title: w.Title, Participants: t.sum.Responses, Joined: len(t.participants),
-		Revealed: w.Revealed, Closed: w.Closed, Questions: t.sum.Questions,
-		Team: t.sum.Evaluation, Individual: t.sum.Individual,
+		Code: w.Code, Title: w.Title, Participants: t.Summary.Responses, Joined: len(t.Participants),
+		Revealed: w.Revealed, Closed: w.Closed, Questions: t.Summary.Questions,
+		Team: t.Summary.Evaluation, Individual: t.Summary.Individual,
 	}
 }
 
-// facilitatedTally is the facilitator's workshop with its answers added up.
-func (s *Server) facilitatedTally(c echo.Context) (stackfit.Workshop, tally, error) {
+// facilitatedTeam is the facilitator's workshop with its answers added up.
+func (s *Server) facilitatedTeam(c echo.Context) (stackfit.Workshop, stackfit.Team, error) {
 	w, err := s.facilitated(c)
 	if err != nil {
-		return w, tally{}, err
+		return w, stackfit.Team{}, err
 	}
-	t, err := s.tally(c, w)
+	t, err := s.app.Summarize(c.Request().Context(), w.Code)
 	return w, t, err
 }
 
 func (s *Server) exportJSON(c echo.Context) error {
-	w, t, err := s.facilitatedTally(c)
+	w, t, err := s.facilitatedTeam(c)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Server) exportJSON(c echo.Context) error {
 // exportRecord is the team's decision record: the team answers as drivers,
 // the disagreements as discussion points, the participants as consulted.
 func (s *Server) exportRecord(c echo.Context) error {
-	w, t, err := s.facilitatedTally(c)
+	w, t, err := s.facilitatedTeam(c)
 	if err != nil {
 		return err
 	}
@@ -70,10 +70,10 @@ func (s *Server) exportRecord(c echo.Context) error {
 		Context:    w.Context,
 		Date:       time.Now(),
 		Ruleset:    s.rules,
-		Answers:    t.sum.Team,
-		Evaluation: t.sum.Evaluation,
-		Consulted:  consulted(w, t.participants),
-		Discussion: s.discussion(t.sum),
+		Answers:    t.Summary.Team,
+		Evaluation: t.Summary.Evaluation,
+		Consulted:  consulted(w, t.Participants),
+		Discussion: s.discussion(t.Summary),
 	})
 	return download(c, "stackfit-workshop-"+w.Code+".md", mimeMarkdown, md)
 }
@@ -85,7 +85,7 @@ func (s *Server) exportCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := s.store.Participants(c.Request().Context(), w.Code)
+	parts, err := s.app.Participants(c.Request().Context(), w.Code)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) exportCSV(c echo.Context) error {
 	}
 	out.Write(header)
 	for i, p := range parts {
-		row := []string{spreadsheetSafe(displayName(w, p, i)), "", "", ""}
+		row := []string{spreadsheetSafe(w.DisplayName(p, i)), "", "", ""}
 		if p.Submitted {
 			row[1] = p.SubmittedAt.UTC().Format(time.RFC3339)
 			row[2], row[3] = string(p.Evaluation.Recommendation), string(p.Evaluation.Confidence)

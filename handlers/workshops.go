@@ -1,12 +1,8 @@
 package handlers
 
 import (
-	"context"
-	"errors"
-	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -49,7 +45,7 @@ func (s *Server) createWorkshop(c echo.Context) error {
 			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous, Problems: problems}
 		return s.render(c, http.StatusUnprocessableEntity, "workshop-new", "", v)
 	}
-	w, key, err := s.store.CreateWorkshop(c.Request().Context(), nw)
+	w, key, err := s.app.CreateWorkshop(c.Request().Context(), nw)
 	if err != nil {
 		return err
 	}
@@ -117,7 +113,7 @@ func (s *Server) workshopCreated(c echo.Context) error {
 	p := s.loadProgress(c)
 	key, ok := p.Facilitates[w.Code]
 	if !ok {
-		return echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+		return stackfit.ErrWrongKey
 	}
 	v := createdView{Layout: s.layout(c, "Your workshop: "+w.Title), W: w, JoinURL: s.joinURL(c, w.Code)}
 	if i := slices.Index(p.Unshown, w.Code); i >= 0 {
@@ -162,31 +158,10 @@ func (s *Server) joinURL(c echo.Context, code string) string {
 	return s.absURL(c, "/w/"+code)
 }
 
-// findWorkshop looks a code up for anyone.
+// findWorkshop looks a code up for anyone, under the limit on guessing
+// codes that App.FindWorkshop keeps per client address.
 func (s *Server) findWorkshop(c echo.Context, raw string) (stackfit.Workshop, error) {
-	return s.lookup(c, raw, s.store.Workshop)
-}
-
-// lookup finds the workshop of a typed or linked code with get, counting
-// codes that do not exist against the client (see codeGuard).
-func (s *Server) lookup(c echo.Context, raw string, get func(context.Context, string) (stackfit.Workshop, error)) (stackfit.Workshop, error) {
-	client := c.RealIP()
-	if wait := s.guard.blocked(client); wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusTooManyRequests, friendly[http.StatusTooManyRequests])
-	}
-	code, ok := workshop.ParseCode(raw)
-	var w stackfit.Workshop
-	err := error(stackfit.ErrNotFound)
-	if ok {
-		w, err = get(c.Request().Context(), code)
-	}
-	if errors.Is(err, stackfit.ErrNotFound) {
-		s.guard.failed(client)
-		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusNotFound, msgNoWorkshop).SetInternal(err)
-	}
-	return w, err
+	return s.app.FindWorkshop(c.Request().Context(), c.RealIP(), raw)
 }
 
 // facilitated returns the workshop when this browser holds its facilitator key.
@@ -198,14 +173,12 @@ func (s *Server) facilitated(c echo.Context) (stackfit.Workshop, error) {
 		if _, err := s.findWorkshop(c, c.Param("code")); err != nil {
 			return stackfit.Workshop{}, err
 		}
-		return stackfit.Workshop{}, echo.NewHTTPError(http.StatusUnauthorized, msgNeedKey)
+		return stackfit.Workshop{}, stackfit.ErrWrongKey
 	}
 	return s.withKey(c, key)
 }
 
 // withKey returns the workshop of the URL when key is its facilitator key.
 func (s *Server) withKey(c echo.Context, key string) (stackfit.Workshop, error) {
-	return s.lookup(c, c.Param("code"), func(ctx context.Context, code string) (stackfit.Workshop, error) {
-		return s.store.Facilitate(ctx, code, key)
-	})
+	return s.app.Facilitate(c.Request().Context(), c.RealIP(), c.Param("code"), key)
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"reflect"
@@ -20,9 +19,7 @@ import (
 	"time"
 
 	"stackfit"
-	"stackfit/handlers"
 	"stackfit/rules"
-	"stackfit/store"
 	"stackfit/workshop"
 )
 
@@ -752,22 +749,8 @@ func TestEventStreamHead(t *testing.T) {
 // newLoggedTestApp is newTestApp with the server's log kept for the test to read.
 func newLoggedTestApp(t *testing.T) (*testApp, *logBuffer) {
 	t.Helper()
-	rs, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbPath := filepath.Join(t.TempDir(), "stackfit.db")
-	st, err := store.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &logBuffer{}
-	h, err := handlers.New(handlers.Config{Rules: rs, Store: st, SessionKeys: testKeys, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := &testApp{t: t, rules: rs, dbPath: dbPath, store: st, srv: httptest.NewServer(h)}
-	t.Cleanup(app.stop)
+	app := startLoggingApp(t, filepath.Join(t.TempDir(), "stackfit.db"), slog.New(slog.NewTextHandler(logs, nil)))
 	return app, logs
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"stackfit"
+	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/rules"
 	"stackfit/store"
@@ -50,7 +52,10 @@ func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr
 }
 
 func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Writer, log *slog.Logger) error {
-	st, err := store.Open(ctx, c.db)
+	// The store publishes each workshop change to the hub, which carries it
+	// to the live boards; the app reads and writes through the store.
+	hub := events.NewHub()
+	st, err := store.Open(ctx, c.db, store.PublishTo(hub))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", c.db, err)
 	}
@@ -68,7 +73,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		proxies = strings.Split(c.proxies, ",")
 	}
 	stopping := make(chan struct{})
-	h, err := handlers.New(handlers.Config{Rules: rs, Store: st, Logger: log, BaseURL: c.baseURL,
+	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub), Logger: log, BaseURL: c.baseURL,
 		SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping})
 	if err != nil {
 		return err
