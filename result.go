@@ -2,6 +2,7 @@ package stackfit
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"stackfit/rules"
@@ -17,9 +18,14 @@ type Result struct {
 }
 
 // Decide checks answers, returning them in canonical form, and evaluates
-// them. Answers the questionnaire does not offer are a *rules.AnswerError.
+// them. Answers the questionnaire does not offer are EINVALID, with the
+// rules' sentence saying which.
 func (a *App) Decide(answers rules.Answers) (rules.Answers, *rules.Evaluation, error) {
 	checked, err := a.rules.Check(answers)
+	var ae *rules.AnswerError
+	if errors.As(err, &ae) {
+		return nil, nil, &Error{Code: EINVALID, Message: ae.Error()}
+	}
 	if err != nil {
 		return nil, nil, err
 	}
