@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/handlers/form"
 	"stackfit/rules"
 )
 
@@ -50,7 +51,7 @@ func (s *Server) apiCreateWorkshop(c echo.Context) error {
 	if req.Anonymous {
 		anonymous = "yes"
 	}
-	nw, problems := parseNewWorkshop(req.Title, req.Context, anonymous)
+	nw, problems := form.NewWorkshop(req.Title, req.Context, anonymous)
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
 	}
@@ -83,7 +84,7 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	name := ""
 	if !w.Anonymous {
 		var problem string
-		if name, problem = parseName(req.Name); problem != "" {
+		if name, problem = form.Name(req.Name); problem != "" {
 			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/handlers/form"
 )
 
 type joinView struct {
@@ -124,7 +125,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 	name := ""
 	if !w.Anonymous {
 		var problem string
-		if name, problem = parseName(c.FormValue("name")); problem != "" {
+		if name, problem = form.Name(c.FormValue("name")); problem != "" {
 			v, err := s.workshopView(c, w)
 			if err != nil {
 				return err

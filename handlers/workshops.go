@@ -3,33 +3,19 @@ package handlers
 import (
 	"net/http"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/handlers/form"
 	"stackfit/workshop"
-)
-
-// Limits on what people type; they keep pages and records readable.
-const (
-	maxTitle   = 120
-	maxContext = 1000
-	maxName    = 60
 )
 
 type newWorkshopView struct {
 	Layout
 	Title, Context string
 	Anonymous      bool
-	Problems       []fieldProblem
-}
-
-// fieldProblem is a form field that needs fixing, shown beside it and in the summary.
-type fieldProblem struct {
-	Field, Label, Message string
+	Problems       []form.FieldProblem
 }
 
 func (s *Server) newWorkshop(c echo.Context) error {
@@ -39,7 +25,7 @@ func (s *Server) newWorkshop(c echo.Context) error {
 // createWorkshop makes a workshop and keeps its facilitator key in this
 // browser's session; the key is shown once on the next page.
 func (s *Server) createWorkshop(c echo.Context) error {
-	nw, problems := parseNewWorkshop(c.FormValue("title"), c.FormValue("context"), c.FormValue("anonymous"))
+	nw, problems := form.NewWorkshop(c.FormValue("title"), c.FormValue("context"), c.FormValue("anonymous"))
 	if len(problems) > 0 {
 		v := newWorkshopView{Layout: s.layout(c, "Check the workshop: Run a workshop"),
 			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous, Problems: problems}
@@ -59,42 +45,6 @@ func (s *Server) createWorkshop(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/created")
-}
-
-// parseNewWorkshop checks the workshop form (and the API's fields).
-func parseNewWorkshop(title, context, anonymous string) (stackfit.NewWorkshop, []fieldProblem) {
-	nw := stackfit.NewWorkshop{
-		Title:     strings.TrimSpace(title),
-		Context:   strings.TrimSpace(context),
-		Anonymous: anonymous == "yes" || anonymous == "true",
-	}
-	var problems []fieldProblem
-	switch {
-	case nw.Title == "":
-		problems = append(problems, fieldProblem{"title", "Title", "Give the workshop a title, such as “Booking platform v2 kickoff”."})
-	case utf8.RuneCountInString(nw.Title) > maxTitle || !printable(nw.Title):
-		problems = append(problems, fieldProblem{"title", "Title", "Keep the title to one line of at most 120 characters."})
-	}
-	if utf8.RuneCountInString(nw.Context) > maxContext || !utf8.ValidString(nw.Context) {
-		problems = append(problems, fieldProblem{"context", "Context", "Keep the context to at most 1000 characters."})
-	}
-	return nw, problems
-}
-
-// parseName checks a participant's display name.
-func parseName(name string) (string, string) {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
-		return "", "Give the name the others will see on the board."
-	case utf8.RuneCountInString(name) > maxName || !printable(name):
-		return "", "Keep the name to one line of at most 60 characters."
-	}
-	return name, ""
-}
-
-func printable(s string) bool {
-	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
 }
 
 type createdView struct {

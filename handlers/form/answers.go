@@ -1,5 +1,6 @@
-// Package form reads the questionnaire's posted forms into answers: one field
-// per question, named after it, holding option ids.
+// Package form reads and checks posted forms: the questionnaire (one field
+// per question, named after it, holding option ids), the new-workshop form
+// and a participant's name, for the pages and the API alike.
 package form
 
 import (

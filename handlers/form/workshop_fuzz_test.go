@@ -1,4 +1,4 @@
-package handlers
+package form
 
 import (
 	"strings"
@@ -16,7 +16,7 @@ func FuzzWorkshopForm(f *testing.F) {
 	f.Add(strings.Repeat("é", 121), strings.Repeat("x", 1001), "no", strings.Repeat("n", 61))
 	f.Add("\xff", "\xfe", "yes", "\u200b")
 	f.Fuzz(func(t *testing.T, title, context, anonymous, name string) {
-		nw, problems := parseNewWorkshop(title, context, anonymous)
+		nw, problems := NewWorkshop(title, context, anonymous)
 		fields := map[string]bool{}
 		for _, p := range problems {
 			if p.Message == "" {
@@ -32,7 +32,7 @@ func FuzzWorkshopForm(f *testing.F) {
 		if !fields["context"] && (!utf8.ValidString(nw.Context) || utf8.RuneCountInString(nw.Context) > maxContext) {
 			t.Fatalf("accepted context %q", nw.Context)
 		}
-		got, problem := parseName(name)
+		got, problem := Name(name)
 		switch {
 		case problem == "" && (got == "" || got != strings.TrimSpace(got) || utf8.RuneCountInString(got) > maxName || !printable(got)):
 			t.Fatalf("accepted name %q as %q", name, got)
