@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"stackfit/handlers/api"
 	"stackfit/qr"
 	"stackfit/record"
 )
@@ -18,7 +19,7 @@ func (s *Server) downloadRecord(c echo.Context) error {
 	}
 	md := record.Markdown(record.Decision{
 		Date:       res.CreatedAt,
-		Link:       s.absURL(c, "/r/"+res.ID),
+		Link:       s.links.Abs(c, "/r/"+res.ID),
 		Ruleset:    s.rules,
 		Answers:    res.Answers,
 		Evaluation: res.Evaluation,
@@ -32,7 +33,7 @@ func (s *Server) downloadJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.MarshalIndent(toStored(res), "", "  ")
+	body, err := json.MarshalIndent(api.Stored(res), "", "  ")
 	if err != nil {
 		return err
 	}
@@ -50,7 +51,7 @@ func (s *Server) resultQR(c echo.Context) error {
 
 // qrCode answers with the public address of path as a QR code (SVG).
 func (s *Server) qrCode(c echo.Context, path string) error {
-	svg, err := qr.SVG(s.absURL(c, path))
+	svg, err := qr.SVG(s.links.Abs(c, path))
 	if err != nil {
 		return err
 	}

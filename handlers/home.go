@@ -33,7 +33,7 @@ func (s *Server) home(c echo.Context) error {
 		pv := s.stepProgress(i, p.Workshop)
 		v.Resume = &pv
 	}
-	v.Social = &Social{Title: "stackfit: Django or Node.js?", Description: siteDescription, URL: s.absURL(c, "/")}
+	v.Social = &Social{Title: "stackfit: Django or Node.js?", Description: siteDescription, URL: s.links.Abs(c, "/")}
 	return s.render(c, http.StatusOK, "home", "", v)
 }
 

@@ -3,13 +3,13 @@ package handlers
 import (
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"stackfit/handlers/respond"
 )
 
 // bodyLimit bounds every request body; a full answer set is under 2 KiB.
@@ -104,21 +104,6 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 
 const msgCSRF = "This form has expired or did not come from stackfit. Go back, reload the page and try again."
 
-// requireJSON refuses API posts that are not JSON. Besides a clear error, this
-// is the API's CSRF defence: a cross-site form cannot send application/json.
-func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		// A post without a body (reveal, close) has nothing to mistype.
-		if r := c.Request(); r.Method == http.MethodPost && (r.ContentLength != 0 || len(r.TransferEncoding) > 0) {
-			mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-			if err != nil || !strings.EqualFold(mt, echo.MIMEApplicationJSON) {
-				return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Content-Type must be application/json")
-			}
-		}
-		return next(c)
-	}
-}
-
 // headAsGet answers HEAD like GET without the body: link previewers and
 // uptime checks probe with HEAD, and Echo routes only the methods declared.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
@@ -127,11 +112,7 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		c.Request().Method = http.MethodGet
-		c.Response().Writer = bodyless{c.Response().Writer}
+		c.Response().Writer = respond.Bodyless{ResponseWriter: c.Response().Writer}
 		return next(c)
 	}
 }
-
-type bodyless struct{ http.ResponseWriter }
-
-func (bodyless) Write(b []byte) (int, error) { return len(b), nil }

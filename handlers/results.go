@@ -191,7 +191,7 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 	v := resultView{
 		verdictView: s.verdict(ev),
 		ID:          res.ID,
-		ShareURL:    s.absURL(c, "/r/"+res.ID),
+		ShareURL:    s.links.Abs(c, "/r/"+res.ID),
 		Created:     res.CreatedAt,
 		Flips:       s.flipViews(res.ID, nil, ev),
 	}
@@ -239,13 +239,4 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 		out = append(out, fv)
 	}
 	return out
-}
-
-// absURL is the public address of path: the configured base URL, or else the
-// address this request came to.
-func (s *Server) absURL(c echo.Context, path string) string {
-	if s.baseURL != nil {
-		return s.baseURL.String() + path
-	}
-	return c.Scheme() + "://" + c.Request().Host + path
 }

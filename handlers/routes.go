@@ -15,18 +15,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(static.Prefix+"*", echo.WrapHandler(s.assets))
 	e.GET("/healthz", s.health)
 
-	api := e.Group("/api/v1", requireJSON)
-	api.GET("/questionnaire", s.apiQuestionnaire)
-	api.GET("/criteria", s.apiCriteria)
-	api.POST("/evaluate", s.apiEvaluate)
-	api.POST("/results", s.apiCreateResult)
-	api.GET("/results/:id", s.apiResult)
-	api.POST("/workshops", s.apiCreateWorkshop)
-	api.POST("/workshops/:code/submissions", s.apiSubmit)
-	api.GET("/workshops/:code/summary", s.apiSummary)
-	api.GET("/workshops/:code/events", s.apiEvents)
-	api.POST("/workshops/:code/reveal", s.apiReveal)
-	api.POST("/workshops/:code/close", s.apiClose)
+	// The JSON API declares its own routes (handlers/api/api.go).
+	s.api.Routes(e.Group("/api/v1"))
 
 	// Pages: CSRF protection on every state-changing form post.
 	pages := e.Group("", s.csrf())

@@ -1,7 +1,7 @@
 // Package handlers is stackfit's web layer: the questionnaire, result pages,
-// share links, workshops, their event streams and the JSON API. Handlers
-// parse and validate input, call the application (stackfit.App), and render;
-// nothing else.
+// share links, workshops and their event streams, with the JSON API
+// (handlers/api) mounted beside them. Handlers parse and validate input,
+// call the application (stackfit.App), and render; nothing else.
 package handlers
 
 import (
@@ -10,13 +10,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/handlers/api"
+	"stackfit/handlers/respond"
 	"stackfit/rules"
 	"stackfit/static"
 	"stackfit/views"
@@ -48,8 +49,9 @@ type Server struct {
 	views    *views.Templates
 	assets   *static.Assets
 	sessions *sessions.CookieStore
-	baseURL  *url.URL // nil: taken from each request
-	secure   bool     // served over TLS: cookies get the Secure flag
+	links    respond.Links
+	secure   bool // served over TLS: cookies get the Secure flag
+	api      *api.Handler
 	stopping <-chan struct{}
 }
 
@@ -63,15 +65,12 @@ func New(cfg Config) (http.Handler, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if cfg.BaseURL != "" {
-		u, err := url.Parse(strings.TrimSuffix(cfg.BaseURL, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("base URL %q: want http(s)://host[:port]", cfg.BaseURL)
-		}
-		s.baseURL = u
-		s.secure = u.Scheme == "https"
-	}
 	var err error
+	if s.links, err = respond.NewLinks(cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	s.secure = s.links.Secure()
+	s.api = api.New(api.Config{App: s.app, Links: s.links, Stopping: s.stopping})
 	if s.assets, err = static.Load(); err != nil {
 		return nil, err
 	}

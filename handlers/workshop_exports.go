@@ -10,31 +10,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/handlers/api"
 	"stackfit/record"
-	"stackfit/rules"
-	"stackfit/workshop"
 )
-
-// workshopSummary is the API's summary of a workshop (and the JSON export).
-type workshopSummary struct {
-	Code         string                     `json:"code"`
-	Title        string                     `json:"title"`
-	Participants int                        `json:"participants"` // who submitted answers
-	Joined       int                        `json:"joined"`
-	Revealed     bool                       `json:"revealed"`
-	Closed       bool                       `json:"closed"`
-	Questions    []workshop.QuestionSummary `json:"questions"`
-	Team         *rules.Evaluation          `json:"team"`
-	Individual   workshop.Tally             `json:"individual"`
-}
-
-func toSummary(w stackfit.Workshop, t stackfit.Team) workshopSummary {
-	return workshopSummary{
-		Code: w.Code, Title: w.Title, Participants: t.Summary.Responses, Joined: len(t.Participants),
-		Revealed: w.Revealed, Closed: w.Closed, Questions: t.Summary.Questions,
-		Team: t.Summary.Evaluation, Individual: t.Summary.Individual,
-	}
-}
 
 // facilitatedTeam is the facilitator's workshop with its answers added up.
 func (s *Server) facilitatedTeam(c echo.Context) (stackfit.Workshop, stackfit.Team, error) {
@@ -51,7 +29,7 @@ func (s *Server) exportJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.MarshalIndent(toSummary(w, t), "", "  ")
+	body, err := json.MarshalIndent(api.Summarize(w, t), "", "  ")
 	if err != nil {
 		return err
 	}

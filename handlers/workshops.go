@@ -67,7 +67,7 @@ func (s *Server) workshopCreated(c echo.Context) error {
 	}
 	v := createdView{Layout: s.layout(c, "Your workshop: "+w.Title), W: w, JoinURL: s.joinURL(c, w.Code)}
 	if i := slices.Index(p.Unshown, w.Code); i >= 0 {
-		v.BoardLink = s.absURL(c, "/w/"+w.Code+"/board?key="+key)
+		v.BoardLink = s.links.Abs(c, "/w/"+w.Code+"/board?key="+key)
 		p.Unshown = slices.Delete(p.Unshown, i, i+1)
 		if err := s.saveProgress(c, p); err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Server) workshopQR(c echo.Context) error {
 
 // joinURL is the public link participants open to join.
 func (s *Server) joinURL(c echo.Context, code string) string {
-	return s.absURL(c, "/w/"+code)
+	return s.links.Abs(c, "/w/"+code)
 }
 
 // findWorkshop looks a code up for anyone, under the limit on guessing

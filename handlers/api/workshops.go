@@ -1,6 +1,7 @@
-package handlers
+package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"stackfit"
 	"stackfit/handlers/form"
 	"stackfit/rules"
+	"stackfit/workshop"
 )
 
 type newWorkshopRequest struct {
@@ -42,7 +44,29 @@ type workshopState struct {
 	Closed   bool   `json:"closed"`
 }
 
-func (s *Server) apiCreateWorkshop(c echo.Context) error {
+// Summary is the API's summary of a workshop (and the board's JSON export).
+type Summary struct {
+	Code         string                     `json:"code"`
+	Title        string                     `json:"title"`
+	Participants int                        `json:"participants"` // who submitted answers
+	Joined       int                        `json:"joined"`
+	Revealed     bool                       `json:"revealed"`
+	Closed       bool                       `json:"closed"`
+	Questions    []workshop.QuestionSummary `json:"questions"`
+	Team         *rules.Evaluation          `json:"team"`
+	Individual   workshop.Tally             `json:"individual"`
+}
+
+// Summarize is workshop w and its team in the API's shape.
+func Summarize(w stackfit.Workshop, t stackfit.Team) Summary {
+	return Summary{
+		Code: w.Code, Title: w.Title, Participants: t.Summary.Responses, Joined: len(t.Participants),
+		Revealed: w.Revealed, Closed: w.Closed, Questions: t.Summary.Questions,
+		Team: t.Summary.Evaluation, Individual: t.Summary.Individual,
+	}
+}
+
+func (h *Handler) createWorkshop(c echo.Context) error {
 	var req newWorkshopRequest
 	if err := rules.DecodeJSON(c.Request().Body, &req); err != nil {
 		return err
@@ -55,18 +79,18 @@ func (s *Server) apiCreateWorkshop(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
 	}
-	w, key, err := s.app.CreateWorkshop(c.Request().Context(), nw)
+	w, key, err := h.app.CreateWorkshop(c.Request().Context(), nw)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, createdWorkshop{
-		Code: w.Code, JoinURL: s.joinURL(c, w.Code),
-		BoardURL: s.absURL(c, "/w/"+w.Code+"/board?key="+key), FacilitatorKey: key,
+		Code: w.Code, JoinURL: h.links.Abs(c, "/w/"+w.Code),
+		BoardURL: h.links.Abs(c, "/w/"+w.Code+"/board?key="+key), FacilitatorKey: key,
 	})
 }
 
-func (s *Server) apiSubmit(c echo.Context) error {
-	w, err := s.findWorkshop(c, c.Param("code"))
+func (h *Handler) submit(c echo.Context) error {
+	w, err := h.app.FindWorkshop(c.Request().Context(), c.RealIP(), c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -88,48 +112,49 @@ func (s *Server) apiSubmit(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
 		}
 	}
-	part, err := s.app.JoinAndSubmit(c.Request().Context(), w.Code, name, answers)
+	part, err := h.app.JoinAndSubmit(c.Request().Context(), w.Code, name, answers)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: part.Evaluation, URL: s.absURL(c, "/r/"+part.ResultID)})
+	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: part.Evaluation, URL: h.links.Abs(c, "/r/"+part.ResultID)})
 }
 
-func (s *Server) apiSummary(c echo.Context) error {
-	w, err := s.apiFacilitated(c)
+func (h *Handler) summary(c echo.Context) error {
+	w, err := h.facilitated(c)
 	if err != nil {
 		return err
 	}
-	team, err := s.app.Summarize(c.Request().Context(), w.Code)
+	team, err := h.app.Summarize(c.Request().Context(), w.Code)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSummary(w, team))
+	return c.JSON(http.StatusOK, Summarize(w, team))
 }
 
-func (s *Server) apiReveal(c echo.Context) error { return s.apiChange(c, s.app.Reveal) }
-func (s *Server) apiClose(c echo.Context) error  { return s.apiChange(c, s.app.Close) }
+func (h *Handler) reveal(c echo.Context) error { return h.change(c, h.app.Reveal) }
+func (h *Handler) close(c echo.Context) error  { return h.change(c, h.app.Close) }
 
-func (s *Server) apiChange(c echo.Context, ch stateChange) error {
-	w, err := s.apiFacilitated(c)
+// change is reveal or close (App.Reveal, App.Close), which tell those watching.
+func (h *Handler) change(c echo.Context, apply func(ctx context.Context, code string) (stackfit.Workshop, error)) error {
+	w, err := h.facilitated(c)
 	if err != nil {
 		return err
 	}
-	if w, err = ch(c.Request().Context(), w.Code); err != nil {
+	if w, err = apply(c.Request().Context(), w.Code); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
 }
 
-// apiFacilitated checks the Bearer facilitator key before anything about the
+// facilitated checks the Bearer facilitator key before anything about the
 // workshop is read: without the right key, nothing is revealed.
-func (s *Server) apiFacilitated(c echo.Context) (stackfit.Workshop, error) {
+func (h *Handler) facilitated(c echo.Context) (stackfit.Workshop, error) {
 	key, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
 	if !ok || strings.TrimSpace(key) == "" {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop"`)
 		return stackfit.Workshop{}, stackfit.ErrWrongKey
 	}
-	w, err := s.withKey(c, strings.TrimSpace(key))
+	w, err := h.app.Facilitate(c.Request().Context(), c.RealIP(), c.Param("code"), strings.TrimSpace(key))
 	if stackfit.ErrorCode(err) == stackfit.EUNAUTHORIZED {
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="stackfit workshop", error="invalid_token"`)
 	}

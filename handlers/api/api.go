@@ -1,0 +1,73 @@
+// Package api is stackfit's JSON API under /api/v1: the questionnaire, an
+// evaluation, results, and workshops with their event stream. It is a front
+// door of its own, beside the pages in handlers: it shares the application
+// (stackfit.App) and handlers/respond, not the pages' handlers. Its errors
+// are answered as {"error": "..."} by the router's one error handler.
+package api
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit"
+	"stackfit/handlers/respond"
+	"stackfit/rules"
+)
+
+// Config is what the API needs from the server that mounts it.
+type Config struct {
+	App   *stackfit.App
+	Links respond.Links
+	// Stopping closes when the server shuts down, ending event streams.
+	Stopping <-chan struct{}
+}
+
+// Handler holds every dependency of the API's handlers, and nothing else.
+type Handler struct {
+	app      *stackfit.App
+	rules    *rules.Ruleset
+	links    respond.Links
+	stopping <-chan struct{}
+}
+
+func New(cfg Config) *Handler {
+	h := &Handler{app: cfg.App, rules: cfg.App.Rules(), links: cfg.Links, stopping: cfg.Stopping}
+	if h.stopping == nil {
+		h.stopping = make(chan struct{}) // never closes
+	}
+	return h
+}
+
+// Routes declares the API's routes on g, the group at /api/v1.
+func (h *Handler) Routes(g *echo.Group) {
+	g.Use(requireJSON)
+	g.GET("/questionnaire", h.questionnaire)
+	g.GET("/criteria", h.criteria)
+	g.POST("/evaluate", h.evaluate)
+	g.POST("/results", h.createResult)
+	g.GET("/results/:id", h.result)
+	g.POST("/workshops", h.createWorkshop)
+	g.POST("/workshops/:code/submissions", h.submit)
+	g.GET("/workshops/:code/summary", h.summary)
+	g.GET("/workshops/:code/events", h.events)
+	g.POST("/workshops/:code/reveal", h.reveal)
+	g.POST("/workshops/:code/close", h.close)
+}
+
+// requireJSON refuses API posts that are not JSON. Besides a clear error, this
+// is the API's CSRF defence: a cross-site form cannot send application/json.
+func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		// A post without a body (reveal, close) has nothing to mistype.
+		if r := c.Request(); r.Method == http.MethodPost && (r.ContentLength != 0 || len(r.TransferEncoding) > 0) {
+			mt, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+			if err != nil || !strings.EqualFold(mt, echo.MIMEApplicationJSON) {
+				return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+			}
+		}
+		return next(c)
+	}
+}

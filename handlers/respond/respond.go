@@ -1,0 +1,111 @@
+// Package respond is what both front doors, the pages (handlers) and the
+// JSON API (handlers/api), need to answer a request the same way: the HTTP
+// status of each of the core's errors, the public address of a path, and
+// event streams.
+package respond
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"stackfit"
+	"stackfit/rules"
+)
+
+// Friendly holds sentences a person can act on, by status, for errors that
+// carry none of their own.
+var Friendly = map[int]string{
+	http.StatusNotFound:              "We could not find that page. If someone sent you a link, check that it was copied whole.",
+	http.StatusMethodNotAllowed:      "That address does not take this kind of request.",
+	http.StatusRequestEntityTooLarge: "That was more data than stackfit accepts (64 KiB).",
+	http.StatusInternalServerError:   "Something went wrong on our side. Your answers are kept; try again in a moment.",
+}
+
+// statusOf is the HTTP status of each of the application's error codes: the
+// one table where the core's errors become statuses, for pages and API alike.
+var statusOf = map[string]int{
+	stackfit.EINVALID:      http.StatusBadRequest,
+	stackfit.ENOTFOUND:     http.StatusNotFound,
+	stackfit.ECLOSED:       http.StatusConflict,
+	stackfit.EUNAUTHORIZED: http.StatusUnauthorized,
+	stackfit.ELIMIT:        http.StatusTooManyRequests,
+}
+
+// Status is the HTTP status of err and the sentence to show for it ("" for
+// a server error, whose cause is for the log only).
+func Status(err error) (int, string) {
+	var he *echo.HTTPError
+	var ae *rules.AnswerError
+	switch {
+	case errors.As(err, &he):
+		msg, _ := he.Message.(string)
+		// Echo's own errors carry only the status text: say something useful.
+		switch he.Code {
+		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge:
+			if strings.EqualFold(msg, http.StatusText(he.Code)) {
+				msg = Friendly[he.Code]
+			}
+		}
+		return he.Code, msg
+	case errors.As(err, &ae):
+		return http.StatusBadRequest, ae.Error()
+	}
+	status, ok := statusOf[stackfit.ErrorCode(err)]
+	if !ok {
+		return http.StatusInternalServerError, ""
+	}
+	// An error without a sentence of its own says what its status usually says.
+	msg := stackfit.ErrorMessage(err)
+	if msg == "" {
+		msg = Friendly[status]
+	}
+	return status, msg
+}
+
+// RetryAfter sets the Retry-After header when err asks to wait (ELIMIT),
+// in whole seconds and at least one.
+func RetryAfter(c echo.Context, err error) {
+	if wait := stackfit.RetryAfter(err); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+}
+
+// Links makes the public addresses put in share links, QR codes and API
+// replies.
+type Links struct {
+	base *url.URL // nil: taken from each request
+}
+
+// NewLinks uses baseURL ("https://stackfit.example") for every link; empty,
+// links use the address each request came to.
+func NewLinks(baseURL string) (Links, error) {
+	if baseURL == "" {
+		return Links{}, nil
+	}
+	u, err := url.Parse(strings.TrimSuffix(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return Links{}, fmt.Errorf("base URL %q: want http(s)://host[:port]", baseURL)
+	}
+	return Links{base: u}, nil
+}
+
+// Secure tells whether the configured address is https: cookies then get
+// the Secure flag.
+func (l Links) Secure() bool { return l.base != nil && l.base.Scheme == "https" }
+
+// Abs is the public address of path: the configured base URL, or else the
+// address this request came to.
+func (l Links) Abs(c echo.Context, path string) string {
+	if l.base != nil {
+		return l.base.String() + path
+	}
+	return c.Scheme() + "://" + c.Request().Host + path
+}
