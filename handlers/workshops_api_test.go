@@ -348,7 +348,7 @@ func TestAPIFacilitatorKey(t *testing.T) {
 }
 
 // unknownCodeBurst is how many lookups of unknown codes a client gets before
-// it is refused (codeGuard in ratelimit.go).
+// it is refused (codeGuard in guard.go, the core).
 const unknownCodeBurst = 20
 
 func TestJoinCodeRateLimit(t *testing.T) {
