@@ -15,6 +15,7 @@ const (
 	ECLOSED       = "closed"       // the workshop takes no more participants or answers
 	EUNAUTHORIZED = "unauthorized" // the facilitator key is missing or wrong
 	ELIMIT        = "limit"        // too many tries: wait, then try again
+	EUNAVAILABLE  = "unavailable"  // the server cannot do it now (busy, full): try again later
 )
 
 // Error is a failure the application expects and can explain. Message, when
@@ -23,7 +24,7 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	// RetryAfter is how long to wait before trying again (ELIMIT).
+	// RetryAfter is how long to wait before trying again (ELIMIT, EUNAVAILABLE).
 	RetryAfter time.Duration
 }
 
@@ -62,7 +63,7 @@ func ErrorMessage(err error) string {
 	return ""
 }
 
-// RetryAfter is how long err asks to wait (ELIMIT), 0 otherwise.
+// RetryAfter is how long err asks to wait (ELIMIT, EUNAVAILABLE), 0 otherwise.
 func RetryAfter(err error) time.Duration {
 	var e *Error
 	if errors.As(err, &e) {

@@ -36,7 +36,11 @@ func validID(id string) bool {
 // SaveResult stores answers and their evaluation under a new id. When it
 // returns without error the row is on disk (synchronous=FULL).
 func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
-	res, err := insertResult(ctx, s.write, answers, ev)
+	var res stackfit.Result
+	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+		res, err = insertResult(ctx, tx, answers, ev)
+		return err
+	})
 	if err != nil {
 		return stackfit.Result{}, fmt.Errorf("save result: %w", err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 )
 
@@ -22,12 +23,15 @@ func (s *Store) SessionKeys(ctx context.Context) (hash, block []byte, err error)
 func (s *Store) setting(ctx context.Context, name string, n int) ([]byte, error) {
 	fresh := make([]byte, n)
 	rand.Read(fresh)
-	if _, err := s.write.ExecContext(ctx,
-		`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
-		return nil, fmt.Errorf("setting %s: %w", name, err)
-	}
 	var v []byte
-	if err := s.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("setting %s: %w", name, err)
 	}
 	if len(v) != n {

@@ -16,9 +16,12 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
 	"github.com/pressly/goose/v3"
 
 	"stackfit"
@@ -32,7 +35,25 @@ type Store struct {
 	write  *sql.DB // exactly one connection
 	read   *sql.DB
 	events stackfit.EventPublisher
+	// writeDeadline bounds each write from the moment it is asked for, its
+	// wait in the queue for the one writer connection included.
+	writeDeadline time.Duration
 }
+
+// WriteDeadline is how long a write may take, waiting for the writer
+// connection and for SQLite's write lock included, before it fails as
+// stackfit.EUNAVAILABLE. About 8 s: long enough for a burst of a few
+// hundred submissions to drain (each commit is a few milliseconds), short
+// enough that a person sees "try again" before giving up on the page, and
+// below the 10 s that proxies and load balancers commonly allow.
+const WriteDeadline = 8 * time.Second
+
+// busyWait is SQLite's busy_timeout on the writer: how long one attempt to
+// take the write lock waits while another process holds it. SQLite's busy
+// handler cannot be interrupted, so it is kept short and inTx tries again
+// until the write's deadline: a write then overshoots its deadline by at
+// most busyWait.
+const busyWait = time.Second
 
 var _ stackfit.Store = (*Store)(nil)
 
@@ -46,14 +67,28 @@ func PublishTo(p stackfit.EventPublisher) Option {
 	return func(s *Store) { s.events = p }
 }
 
-// Open opens (creating if needed) the database at path and applies pending migrations.
+// WithWriteDeadline replaces WriteDeadline (tests shorten it).
+func WithWriteDeadline(d time.Duration) Option {
+	return func(s *Store) { s.writeDeadline = d }
+}
+
+// Open opens (creating if needed) the database at path, checks it is whole,
+// and applies pending migrations. It refuses a corrupt database and a
+// directory it cannot write to, with an error that says which.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if err := prepareFile(path); err != nil {
+		return nil, err
+	}
 	write, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
+	if err := quickCheck(ctx, write, path); err != nil {
+		write.Close()
+		return nil, err
+	}
 	if err := migrate(ctx, write); err != nil {
 		write.Close()
 		return nil, err
@@ -65,7 +100,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	s := &Store{write: write, read: read, events: stackfit.NoEvents{}}
+	s := &Store{write: write, read: read, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -81,14 +116,72 @@ func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", "5000")
 	q.Set("_synchronous", "FULL")
 	if readOnly {
 		q.Set("mode", "ro")
+		q.Set("_busy_timeout", "5000")
 	} else {
 		q.Set("_txlock", "immediate")
+		q.Set("_busy_timeout", fmt.Sprint(busyWait.Milliseconds()))
 	}
 	return "file:" + path + "?" + q.Encode()
+}
+
+// prepareFile creates the database file readable by its owner only (it holds
+// the session keys; SQLite gives its -wal and -shm files the same mode), and
+// checks that the directory takes new files: WAL mode creates the -wal and
+// -shm files beside the database, and would otherwise fail on the first write.
+func prepareFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("database %s cannot be opened for writing: give the user running stackfit write access to it and its directory (%w)", path, err)
+		}
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	f.Close()
+	dir := filepath.Dir(path)
+	probe, err := os.CreateTemp(dir, ".stackfit-write-check-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable: SQLite needs to create %s-wal and %s-shm there; give the user running stackfit write access to it (%w)",
+			dir, filepath.Base(path), filepath.Base(path), err)
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
+}
+
+// quickCheck refuses a damaged database at start, rather than serving it and
+// failing on whichever page happens to be broken. PRAGMA quick_check reads
+// every page (O(N), a fraction of a second for stackfit's sizes) but skips
+// the index-content checks of integrity_check.
+func quickCheck(ctx context.Context, db *sql.DB, path string) error {
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return fmt.Errorf("database %s cannot be read (%w): restore it from a backup, or move it aside to start afresh", path, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("database %s: quick_check: %w", path, err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if len(problems) > 0 {
+		const most = 5
+		if len(problems) > most {
+			problems = append(problems[:most], fmt.Sprintf("and %d more", len(problems)-most))
+		}
+		return fmt.Errorf("database %s is corrupt (PRAGMA quick_check: %s): stackfit will not serve it; restore it from a backup, or try the sqlite3 shell's .recover",
+			path, strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -109,22 +202,97 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // inTx runs fn in a transaction on the writer, committing when fn returns
 // nil. BEGIN takes the write lock at once (_txlock=immediate), so fn may read
 // and then write without another process slipping in between.
+//
+// The write has s.writeDeadline from now, its wait for the writer
+// connection included (database/sql queues callers on the context). When
+// the lock, the queue or the disk keep it from happening in time, the error
+// is stackfit.EUNAVAILABLE: nothing was written, try again.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	ctx, cancel := context.WithTimeout(ctx, s.writeDeadline)
+	defer cancel()
+	tx, err := s.begin(ctx)
 	if err != nil {
-		return err
+		return unavailable(ctx, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return unavailable(ctx, err)
 	}
-	return tx.Commit()
+	return unavailable(ctx, tx.Commit())
 }
 
-// Ping reports whether the database answers a query.
+// begin starts a write transaction, trying again while another process
+// holds the write lock and the deadline allows.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	for {
+		tx, err := s.write.BeginTx(ctx, nil)
+		if !isBusy(err) || ctx.Err() != nil {
+			return tx, err
+		}
+	}
+}
+
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+// retryWrite is the Retry-After of an unavailable write: a held lock or a
+// queue is usually gone within seconds.
+const retryWrite = 5 * time.Second
+
+// unavailable turns the failures that say "not now" into
+// stackfit.EUNAVAILABLE, keeping the cause in the chain for the log: the
+// write lock held past the deadline (SQLITE_BUSY), the deadline passed while
+// queued, and a full disk or database (SQLITE_FULL). The request's own end
+// (the client went away: context.Canceled) is left as it is.
+func unavailable(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	switch {
+	case isBusy(err), errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("%w (%w)", &stackfit.Error{Code: stackfit.EUNAVAILABLE, Message: msgBusy, RetryAfter: retryWrite}, err)
+	case errors.As(err, &se) && se.Code == sqlite3.ErrFull:
+		return fmt.Errorf("%w (%w)", &stackfit.Error{Code: stackfit.EUNAVAILABLE, Message: msgFull, RetryAfter: time.Minute}, err)
+	}
+	return err
+}
+
+const (
+	msgBusy = "stackfit is busy saving other answers and could not save yours in time. Nothing was saved: try again in a few seconds."
+	msgFull = "stackfit cannot save anything right now because its storage is full. Nothing was saved: try again later."
+)
+
+// Ping reports whether the database answers a query and can take a write:
+// the health check. Inside a write transaction it allocates a few pages and
+// rolls them back (SQLITE_FULL when the disk or PRAGMA max_page_count leaves
+// no room), then updates one row, so the commit reaches the disk.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			"SAVEPOINT room",
+			"INSERT INTO settings (name, value) VALUES ('health_room', zeroblob(65536))",
+			"ROLLBACK TO room",
+			"RELEASE room",
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES ('health_checked', ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, []byte(now().Format(timeFormat)))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
 }
 
 // Close checkpoints the WAL into the main file and closes the database, so a

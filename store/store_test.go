@@ -50,7 +50,6 @@ func TestPragmas(t *testing.T) {
 	}{
 		{"journal_mode", "wal"},
 		{"foreign_keys", "1"},
-		{"busy_timeout", "5000"},
 		{"synchronous", "2"}, // FULL
 	}
 	for _, tt := range tests {
