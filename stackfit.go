@@ -17,7 +17,7 @@ import (
 // Store keeps results, workshops and their participants. Every method that
 // changes a workshop publishes its event as part of the write.
 type Store interface {
-	// Ping reports whether the database answers.
+	// Ping reports whether the database answers and can take a write.
 	Ping(ctx context.Context) error
 	// SessionKeys are the cookie session's hash and block keys, made once.
 	SessionKeys(ctx context.Context) (hash, block []byte, err error)
@@ -73,7 +73,7 @@ func New(rs *rules.Ruleset, st Store, events EventService) *App {
 // Rules is the ruleset that evaluates answers.
 func (a *App) Rules() *rules.Ruleset { return a.rules }
 
-// Ping reports whether the store answers (the health check).
+// Ping reports whether the store answers and can take a write (the health check).
 func (a *App) Ping(ctx context.Context) error { return a.store.Ping(ctx) }
 
 // Subscribe returns a workshop's events from now on, and a function to stop.

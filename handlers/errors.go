@@ -24,18 +24,28 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, msg := respond.Status(err)
+	if c.Request().Context().Err() != nil && status != http.StatusRequestTimeout {
+		// Whatever failed, nobody is listening (net/http also ends the
+		// context of a request whose body timed out: that stays a 408).
+		status = respond.StatusClientClosed
+	}
 	respond.RetryAfter(c, err)
-	if status >= 500 {
+	switch {
+	case status == respond.StatusClientClosed || status == http.StatusRequestTimeout:
+		// The client's doing: logRequests' line at info says enough.
+		_ = c.NoContent(status)
+		return
+	case status >= 500:
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-		if status >= 500 {
+		if status == http.StatusInternalServerError {
 			msg = "internal error"
 		}
 		_ = c.JSON(status, map[string]string{"error": msg})
 		return
 	}
-	if status >= 500 || msg == "" {
+	if status == http.StatusInternalServerError || msg == "" {
 		if f, ok := respond.Friendly[status]; ok {
 			msg = f
 		} else {

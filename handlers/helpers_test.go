@@ -45,20 +45,30 @@ func startApp(t *testing.T, dbPath string) *testApp {
 }
 
 // startLoggingApp wires stackfit as cmd/stackfit does, logging to log.
-func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger) *testApp {
+func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger, opts ...store.Option) *testApp {
 	t.Helper()
+	return startConfiguredApp(t, dbPath, handlers.Config{Logger: log}, opts...)
+}
+
+// startConfiguredApp is startLoggingApp with the handlers' configuration
+// (App and SessionKeys are filled in) and store options.
+func startConfiguredApp(t *testing.T, dbPath string, cfg handlers.Config, opts ...store.Option) *testApp {
+	t.Helper()
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	rs, err := rules.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	hub := events.NewHub()
-	st, err := store.Open(context.Background(), dbPath, store.PublishTo(hub))
+	st, err := store.Open(context.Background(), dbPath, append([]store.Option{store.PublishTo(hub)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := handlers.New(handlers.Config{
-		App: stackfit.New(rs, st, hub), SessionKeys: testKeys, Logger: log,
-	})
+	cfg.App, cfg.SessionKeys, cfg.Logger = stackfit.New(rs, st, hub), testKeys, log
+	h, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"stackfit/handlers/respond"
 )
 
 type homeView struct {
@@ -40,6 +42,7 @@ func (s *Server) home(c echo.Context) error {
 func (s *Server) health(c echo.Context) error {
 	if err := s.app.Ping(c.Request().Context()); err != nil {
 		s.log.Error("health check", "err", err)
+		respond.RetryAfter(c, err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "ruleset": s.rules.Version})

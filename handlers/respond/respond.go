@@ -5,11 +5,13 @@
 package respond
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -26,7 +28,13 @@ var Friendly = map[int]string{
 	http.StatusMethodNotAllowed:      "That address does not take this kind of request.",
 	http.StatusRequestEntityTooLarge: "That was more data than stackfit accepts (64 KiB).",
 	http.StatusInternalServerError:   "Something went wrong on our side. Your answers are kept; try again in a moment.",
+	http.StatusServiceUnavailable:    "stackfit is too busy to answer right now. Nothing was lost: try again in a few seconds.",
+	http.StatusRequestTimeout:        "Your request took too long to arrive. Check your connection and try again.",
 }
+
+// StatusClientClosed is nginx's 499: the client went away before the
+// answer, which is nobody's fault on the server.
+const StatusClientClosed = 499
 
 // statusOf is the HTTP status of each of the application's error codes: the
 // one table where the core's errors become statuses, for pages and API alike.
@@ -36,6 +44,7 @@ var statusOf = map[string]int{
 	stackfit.ECLOSED:       http.StatusConflict,
 	stackfit.EUNAUTHORIZED: http.StatusUnauthorized,
 	stackfit.ELIMIT:        http.StatusTooManyRequests,
+	stackfit.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // Status is the HTTP status of err and the sentence to show for it ("" for
@@ -44,6 +53,12 @@ func Status(err error) (int, string) {
 	var he *echo.HTTPError
 	var ae *rules.AnswerError
 	switch {
+	// The client's doing, whatever wraps it: its body did not arrive within
+	// the server's read timeout, or it hung up (the request's context).
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return http.StatusRequestTimeout, Friendly[http.StatusRequestTimeout]
+	case errors.Is(err, context.Canceled):
+		return StatusClientClosed, ""
 	case errors.As(err, &he):
 		msg, _ := he.Message.(string)
 		// Echo's own errors carry only the status text: say something useful.
@@ -69,7 +84,7 @@ func Status(err error) (int, string) {
 	return status, msg
 }
 
-// RetryAfter sets the Retry-After header when err asks to wait (ELIMIT),
+// RetryAfter sets the Retry-After header when err asks to wait (ELIMIT, EUNAVAILABLE),
 // in whole seconds and at least one.
 func RetryAfter(c echo.Context, err error) {
 	if wait := stackfit.RetryAfter(err); wait > 0 {

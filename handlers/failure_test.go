@@ -1,0 +1,118 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"stackfit/store"
+	"strings"
+	"testing"
+	"time"
+)
+
+// holdWriteLock takes SQLite's write lock on path from a second connection,
+// as another process would, until the returned function releases it.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	done := false
+	release = func() {
+		if !done {
+			done = true
+			conn.ExecContext(context.Background(), "ROLLBACK")
+			conn.Close()
+			db.Close()
+		}
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// While another process holds the write lock past the deadline, writes
+// answer 503 with Retry-After and a sentence saying to try again, the health
+// check fails, and reads go on; once released, writes succeed again.
+func TestWriteLockHeld(t *testing.T) {
+	var logs bytes.Buffer
+	path := filepath.Join(t.TempDir(), "stackfit.db")
+	app := startLoggingApp(t, path, slog.New(slog.NewTextHandler(&logs, nil)), store.WithWriteDeadline(time.Second))
+	c := app.client()
+	body, _ := json.Marshal(map[string]any{"answers": map[string]string{"python": "strong"}})
+	c.get("/") // the CSRF token, before the lock
+
+	release := holdWriteLock(t, path)
+	tests := []struct {
+		name    string
+		request func() response
+		has     string
+	}{
+		{"API result", func() response { return c.postJSON("/api/v1/results", string(body)) }, "try again"},
+		{"workshop page", func() response { return c.post("/w", url.Values{"title": {"Locked out"}}) }, "try again"},
+		{"health check", func() response { return c.get("/healthz") }, "database unavailable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.request()
+			if r.status != http.StatusServiceUnavailable {
+				t.Fatalf("status %d, want 503\n%s", r.status, r.body)
+			}
+			if r.header.Get("Retry-After") == "" {
+				t.Error("no Retry-After")
+			}
+			mustContain(t, decoded(r.body), tt.has)
+		})
+	}
+	if r := c.get("/how"); r.status != http.StatusOK {
+		t.Errorf("a page that only reads: status %d with the lock held", r.status)
+	}
+
+	release()
+	for _, tt := range tests {
+		if r := tt.request(); r.status >= 300 && r.status != http.StatusSeeOther {
+			t.Errorf("%s after release: status %d\n%s", tt.name, r.status, r.body)
+		}
+	}
+}
+
+// A body that stops arriving (the server's read timeout) is the client's
+// doing: 408, logged at info, never an ERROR 500.
+func TestSlowBodyIsNotAServerError(t *testing.T) {
+	var logs bytes.Buffer
+	app := startLoggingApp(t, filepath.Join(t.TempDir(), "stackfit.db"), slog.New(slog.NewTextHandler(&logs, nil)))
+	app.srv.Config.ReadTimeout = 300 * time.Millisecond
+
+	conn, err := net.Dial("tcp", app.srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write([]byte("POST /api/v1/results HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"answers\""))
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 512)
+	n, _ := conn.Read(buf)
+	if got := string(buf[:n]); got != "" && !strings.HasPrefix(got, "HTTP/1.1 408") {
+		t.Errorf("answer to a stalled body: %q, want 408 or nothing", got)
+	}
+	app.stop() // waits for the request's log line
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("a stalled body was logged as an error:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "status=408") {
+		t.Errorf("no 408 line logged:\n%s", logs.String())
+	}
+}
