@@ -15,8 +15,11 @@ import (
 
 // buffer is how many events a subscriber may fall behind before it is
 // dropped; a dropped board reconnects and reads the whole state afresh, so
-// a slow reader never slows the people submitting.
-const buffer = 1024
+// a slow reader never slows the people submitting. 256 events (about 10 KB)
+// cover a whole room submitting at once (the pages' streams also drain
+// while they coalesce), and keep the default 3,000 streams at about 30 MB:
+// at 1,024, 5,000 streams held some 200 MB in buffers alone.
+const buffer = 256
 
 // Hub fans events out to the subscribers of each workshop.
 // It is a stackfit.EventService.

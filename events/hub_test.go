@@ -63,12 +63,13 @@ func TestConcurrentPublishers(t *testing.T) {
 	ch, stop := h.Subscribe("AAAAAA")
 	defer stop()
 	var wg sync.WaitGroup
-	for range 300 {
+	// As many as the buffer holds unread (it was 300 with a buffer of 1024).
+	for range buffer {
 		wg.Go(func() { h.Publish("AAAAAA", stackfit.EventSubmitted, "") })
 	}
 	wg.Wait()
 	seen := map[uint64]bool{}
-	for range 300 {
+	for range buffer {
 		e := <-ch
 		if seen[e.ID] {
 			t.Fatalf("id %d twice", e.ID)

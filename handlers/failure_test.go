@@ -1,10 +1,10 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,9 +48,8 @@ func holdWriteLock(t *testing.T, path string) (release func()) {
 // answer 503 with Retry-After and a sentence saying to try again, the health
 // check fails, and reads go on; once released, writes succeed again.
 func TestWriteLockHeld(t *testing.T) {
-	var logs bytes.Buffer
 	path := filepath.Join(t.TempDir(), "stackfit.db")
-	app := startLoggingApp(t, path, slog.New(slog.NewTextHandler(&logs, nil)), store.WithWriteDeadline(time.Second))
+	app := startLoggingApp(t, path, slog.New(slog.NewTextHandler(io.Discard, nil)), store.WithWriteDeadline(time.Second))
 	c := app.client()
 	body, _ := json.Marshal(map[string]any{"answers": map[string]string{"python": "strong"}})
 	c.get("/") // the CSRF token, before the lock
@@ -92,8 +91,8 @@ func TestWriteLockHeld(t *testing.T) {
 // A body that stops arriving (the server's read timeout) is the client's
 // doing: 408, logged at info, never an ERROR 500.
 func TestSlowBodyIsNotAServerError(t *testing.T) {
-	var logs bytes.Buffer
-	app := startLoggingApp(t, filepath.Join(t.TempDir(), "stackfit.db"), slog.New(slog.NewTextHandler(&logs, nil)))
+	logs := &logBuffer{}
+	app := startLoggingApp(t, filepath.Join(t.TempDir(), "stackfit.db"), slog.New(slog.NewTextHandler(logs, nil)))
 	app.srv.Config.ReadTimeout = 300 * time.Millisecond
 
 	conn, err := net.Dial("tcp", app.srv.Listener.Addr().String())

@@ -107,6 +107,7 @@ type response struct {
 	status int
 	header http.Header
 	body   string
+	closes bool // the server closes the connection after it (Connection: close)
 }
 
 func (c *client) do(method, path string, body io.Reader, header http.Header) response {
@@ -127,7 +128,7 @@ func (c *client) do(method, path string, body io.Reader, header http.Header) res
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	r := response{status: res.StatusCode, header: res.Header, body: string(b)}
+	r := response{status: res.StatusCode, header: res.Header, body: string(b), closes: res.Close}
 	if m := csrfMeta.FindStringSubmatch(r.body); m != nil {
 		c.csrf = m[1]
 	}

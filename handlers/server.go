@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/gorilla/sessions"
@@ -39,6 +40,8 @@ type Config struct {
 	// Stopping closes when the server shuts down, ending the event streams
 	// that would otherwise keep their connections open past the grace period.
 	Stopping <-chan struct{}
+	// StreamLimits cap the event streams open at once (zero: no cap).
+	StreamLimits respond.StreamLimits
 }
 
 // Server holds every dependency of the handlers, and nothing else.
@@ -53,24 +56,29 @@ type Server struct {
 	secure   bool // served over TLS: cookies get the Secure flag
 	api      *api.Handler
 	stopping <-chan struct{}
+	streams  *respond.Streams // the pages' and the API's
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
-	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping}
+	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping,
+		streams: respond.NewStreams(cfg.StreamLimits)}
 	if s.stopping == nil {
 		s.stopping = make(chan struct{}) // never closes
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	var err error
-	if s.links, err = respond.NewLinks(cfg.BaseURL); err != nil {
+	proxies, err := parseNetworks(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	if s.links, err = respond.NewLinks(cfg.BaseURL, proxies); err != nil {
 		return nil, err
 	}
 	s.secure = s.links.Secure()
-	s.api = api.New(api.Config{App: s.app, Links: s.links, Stopping: s.stopping})
+	s.api = api.New(api.Config{App: s.app, Links: s.links, Stopping: s.stopping, Streams: s.streams})
 	if s.assets, err = static.Load(); err != nil {
 		return nil, err
 	}
@@ -88,9 +96,7 @@ func New(cfg Config) (http.Handler, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	if e.IPExtractor, err = ipExtractor(cfg.TrustedProxies); err != nil {
-		return nil, err
-	}
+	e.IPExtractor = ipExtractor(proxies)
 	s.routes(e)
 	return e, nil
 }
@@ -104,18 +110,28 @@ func (s *Server) templateFuncs() template.FuncMap {
 	}
 }
 
-// ipExtractor decides who the client is, for the join-code rate limit.
-func ipExtractor(trusted []string) (echo.IPExtractor, error) {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect(), nil
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, cidr := range trusted {
-		_, n, err := net.ParseCIDR(strings.TrimSpace(cidr))
+// parseNetworks reads the trusted proxies' networks (CIDR).
+func parseNetworks(cidrs []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, cidr := range cidrs {
+		p, err := netip.ParsePrefix(strings.TrimSpace(cidr))
 		if err != nil {
 			return nil, fmt.Errorf("trusted proxy %q: want a network such as 10.0.0.0/8", cidr)
 		}
-		opts = append(opts, echo.TrustIPRange(n))
+		out = append(out, p.Masked())
 	}
-	return echo.ExtractIPFromXFFHeader(opts...), nil
+	return out, nil
+}
+
+// ipExtractor decides who the client is, for the join-code rate limit and
+// the stream caps.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

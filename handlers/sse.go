@@ -21,6 +21,11 @@ const coalesce = 200 * time.Millisecond
 // server stops.
 func (s *Server) stream(c echo.Context, code string, matters func(stackfit.Event) bool,
 	page, block string, view func(stackfit.Workshop) (any, error)) error {
+	done, err := respond.OpenStream(c, s.streams, code)
+	if err != nil {
+		return err
+	}
+	defer done()
 	evs, stop := s.app.Subscribe(code)
 	defer stop()
 	w, ok := respond.StartStream(c)

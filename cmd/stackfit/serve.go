@@ -11,12 +11,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"stackfit"
 	"stackfit/events"
 	"stackfit/handlers"
+	"stackfit/handlers/respond"
 	"stackfit/rules"
 	"stackfit/store"
 )
@@ -29,14 +34,53 @@ type serveConfig struct {
 	baseURL    string
 	sessionKey string
 	proxies    string
+	streams    respond.StreamLimits
+	// maxConns caps the open connections at the listener: past it, new
+	// connections wait in the kernel's queue instead of costing a
+	// descriptor and a goroutine each.
+	maxConns int
+	envErr   error // an environment variable that is not a number
 }
+
+// The default caps. A whole office behind one address (600 streams) can
+// follow a full workshop (500 participants, the board, the presenter view
+// and reconnecting tabs, 1000 a workshop); 3000 streams in all cost about
+// 100 MB; the listener keeps 1000 connections beyond them for the pages, so
+// the site answers with every stream slot taken. Each needs a descriptor:
+// keep ulimit -n above --max-connections.
+var defaultStreams = respond.StreamLimits{PerClient: 600, PerWorkshop: 1000, Total: 3000}
+
+const defaultMaxConns = 4000
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", orDefault(getenv("STACKFIT_ADDR"), "127.0.0.1:8080"), "listen on `host:port` (env STACKFIT_ADDR)")
 	fs.StringVar(&c.db, "db", orDefault(getenv("STACKFIT_DB"), "stackfit.db"), "SQLite database `file` (env STACKFIT_DB)")
 	fs.StringVar(&c.baseURL, "base-url", getenv("STACKFIT_BASE_URL"), "public `URL` used in share links (env STACKFIT_BASE_URL)")
 	fs.StringVar(&c.proxies, "trusted-proxy", getenv("STACKFIT_TRUSTED_PROXY"), "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe (env STACKFIT_TRUSTED_PROXY)")
+	fs.IntVar(&c.streams.PerClient, "max-streams-per-client", c.envInt(getenv, "STACKFIT_MAX_STREAMS_PER_CLIENT", defaultStreams.PerClient),
+		"event streams one client address may hold open, 0 for no cap (env STACKFIT_MAX_STREAMS_PER_CLIENT)")
+	fs.IntVar(&c.streams.PerWorkshop, "max-streams-per-workshop", c.envInt(getenv, "STACKFIT_MAX_STREAMS_PER_WORKSHOP", defaultStreams.PerWorkshop),
+		"event streams open on one workshop, 0 for no cap (env STACKFIT_MAX_STREAMS_PER_WORKSHOP)")
+	fs.IntVar(&c.streams.Total, "max-streams", c.envInt(getenv, "STACKFIT_MAX_STREAMS", defaultStreams.Total),
+		"event streams open in all, 0 for no cap (env STACKFIT_MAX_STREAMS)")
+	fs.IntVar(&c.maxConns, "max-connections", c.envInt(getenv, "STACKFIT_MAX_CONNECTIONS", defaultMaxConns),
+		"open connections at once, 0 for no cap; keep it above --max-streams (env STACKFIT_MAX_CONNECTIONS)")
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
+}
+
+// envInt is the number in the environment variable, or def when it is
+// unset; a variable that is not a number is reported when serving starts.
+func (c *serveConfig) envInt(getenv func(string) string, name string, def int) int {
+	v := getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q: want a whole number, 0 or more", name, v))
+		return def
+	}
+	return n
 }
 
 // shutdownGrace is how long in-flight requests get to finish on SIGINT/SIGTERM.
@@ -52,6 +96,12 @@ func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr
 }
 
 func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Writer, log *slog.Logger) error {
+	if c.envErr != nil {
+		return c.envErr
+	}
+	if err := c.checkOrigin(); err != nil {
+		return err
+	}
 	// The store publishes each workshop change to the hub, which carries it
 	// to the live boards; the app reads and writes through the store.
 	hub := events.NewHub()
@@ -74,13 +124,16 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	}
 	stopping := make(chan struct{})
 	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub), Logger: log, BaseURL: c.baseURL,
-		SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping})
+		SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
+	}
+	if c.maxConns > 0 {
+		ln = netutil.LimitListener(ln, c.maxConns)
 	}
 	srv := &http.Server{
 		Handler:           h,
@@ -133,6 +186,33 @@ func (c *serveConfig) sessionKeys(ctx context.Context, st *store.Store) ([2][]by
 		return [2][]byte{}, fmt.Errorf("session keys: %w", err)
 	}
 	return [2][]byte{hash, block}, nil
+}
+
+// checkOrigin refuses to serve beyond this machine without --base-url:
+// links would otherwise be made from the Host header, which anyone can set
+// (a board link carrying the facilitator key could point at another site).
+// miniflux and Gitea also require their public URL.
+func (c *serveConfig) checkOrigin() error {
+	if c.baseURL != "" || isLoopback(c.addr) {
+		return nil
+	}
+	return fmt.Errorf("--addr %s listens beyond this machine: set --base-url (env STACKFIT_BASE_URL) to the address people use, "+
+		"such as https://stackfit.example, so share links, QR codes and the API's links point there; "+
+		"or listen on 127.0.0.1 only", c.addr)
+}
+
+// isLoopback tells whether addr (host:port) listens on this machine only:
+// a loopback IP or "localhost". An empty host listens everywhere.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func orDefault(v, def string) string {

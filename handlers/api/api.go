@@ -23,6 +23,8 @@ type Config struct {
 	Links respond.Links
 	// Stopping closes when the server shuts down, ending event streams.
 	Stopping <-chan struct{}
+	// Streams counts the event streams, the pages' and the API's together.
+	Streams *respond.Streams
 }
 
 // Handler holds every dependency of the API's handlers, and nothing else.
@@ -31,12 +33,16 @@ type Handler struct {
 	rules    *rules.Ruleset
 	links    respond.Links
 	stopping <-chan struct{}
+	streams  *respond.Streams
 }
 
 func New(cfg Config) *Handler {
-	h := &Handler{app: cfg.App, rules: cfg.App.Rules(), links: cfg.Links, stopping: cfg.Stopping}
+	h := &Handler{app: cfg.App, rules: cfg.App.Rules(), links: cfg.Links, stopping: cfg.Stopping, streams: cfg.Streams}
 	if h.stopping == nil {
 		h.stopping = make(chan struct{}) // never closes
+	}
+	if h.streams == nil {
+		h.streams = respond.NewStreams(respond.StreamLimits{})
 	}
 	return h
 }

@@ -18,6 +18,11 @@ func (h *Handler) events(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	done, err := respond.OpenStream(c, h.streams, w.Code)
+	if err != nil {
+		return err
+	}
+	defer done()
 	evs, stop := h.app.Subscribe(w.Code)
 	defer stop()
 	out, ok := respond.StartStream(c)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -97,19 +98,24 @@ func RetryAfter(c echo.Context, err error) {
 // replies.
 type Links struct {
 	base *url.URL // nil: taken from each request
+	// proxies may say the scheme the client used (X-Forwarded-Proto); from
+	// anyone else that header is ignored.
+	proxies []netip.Prefix
 }
 
 // NewLinks uses baseURL ("https://stackfit.example") for every link; empty,
-// links use the address each request came to.
-func NewLinks(baseURL string) (Links, error) {
+// links use the address each request came to, which cmd/stackfit allows on
+// a loopback address only. X-Forwarded-Proto counts only from the networks
+// of trusted proxies.
+func NewLinks(baseURL string, proxies []netip.Prefix) (Links, error) {
 	if baseURL == "" {
-		return Links{}, nil
+		return Links{proxies: proxies}, nil
 	}
 	u, err := url.Parse(strings.TrimSuffix(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Links{}, fmt.Errorf("base URL %q: want http(s)://host[:port]", baseURL)
 	}
-	return Links{base: u}, nil
+	return Links{base: u, proxies: proxies}, nil
 }
 
 // Secure tells whether the configured address is https: cookies then get
@@ -122,5 +128,30 @@ func (l Links) Abs(c echo.Context, path string) string {
 	if l.base != nil {
 		return l.base.String() + path
 	}
-	return c.Scheme() + "://" + c.Request().Host + path
+	return l.scheme(c.Request()) + "://" + c.Request().Host + path
+}
+
+// scheme is https for TLS, or when a trusted proxy says so; http otherwise.
+func (l Links) scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	if proto := r.Header.Get(echo.HeaderXForwardedProto); strings.EqualFold(proto, "https") && l.fromProxy(r) {
+		return "https"
+	}
+	return "http"
+}
+
+func (l Links) fromProxy(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := peer.Addr().Unmap()
+	for _, p := range l.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
