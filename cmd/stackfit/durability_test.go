@@ -55,9 +55,9 @@ func buildBinary(t testing.TB) string {
 
 var readyLine = regexp.MustCompile(`ready on (http://\S+)`)
 
-func startServer(t testing.TB, bin, db string) *server {
+func startServer(t testing.TB, bin, db string, flags ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...)...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
