@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"stackfit/handlers"
 	"stackfit/store"
 	"strings"
 	"testing"
@@ -92,8 +93,8 @@ func TestWriteLockHeld(t *testing.T) {
 // doing: 408, logged at info, never an ERROR 500.
 func TestSlowBodyIsNotAServerError(t *testing.T) {
 	logs := &logBuffer{}
-	app := startLoggingApp(t, filepath.Join(t.TempDir(), "stackfit.db"), slog.New(slog.NewTextHandler(logs, nil)))
-	app.srv.Config.ReadTimeout = 300 * time.Millisecond
+	app := startTunedApp(t, filepath.Join(t.TempDir(), "stackfit.db"), handlers.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))},
+		func(srv *http.Server) { srv.ReadTimeout = 300 * time.Millisecond })
 
 	conn, err := net.Dial("tcp", app.srv.Listener.Addr().String())
 	if err != nil {
@@ -113,5 +114,28 @@ func TestSlowBodyIsNotAServerError(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "status=408") {
 		t.Errorf("no 408 line logged:\n%s", logs.String())
+	}
+}
+
+// A client that hangs up while its write waits in the queue is logged at
+// info as 499, not at ERROR: nobody on the server side did anything wrong.
+func TestAbortedRequestIsNotAServerError(t *testing.T) {
+	logs := &logBuffer{}
+	path := filepath.Join(t.TempDir(), "stackfit.db")
+	app := startLoggingApp(t, path, slog.New(slog.NewTextHandler(logs, nil)), store.WithWriteDeadline(5*time.Second))
+	holdWriteLock(t, path)
+
+	impatient := &http.Client{Timeout: 300 * time.Millisecond}
+	res, err := impatient.Post(app.srv.URL+"/api/v1/results", "application/json", strings.NewReader(`{"answers": {"python": "strong"}}`))
+	if err == nil {
+		res.Body.Close()
+		t.Fatalf("the post was answered %d while the lock was held", res.StatusCode)
+	}
+	app.stop() // waits for the request's log line
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("an aborted request was logged as an error:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), "status=499") {
+		t.Errorf("no 499 line logged:\n%s", logs.String())
 	}
 }

@@ -54,6 +54,13 @@ func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger, opts ...stor
 // (App and SessionKeys are filled in) and store options.
 func startConfiguredApp(t *testing.T, dbPath string, cfg handlers.Config, opts ...store.Option) *testApp {
 	t.Helper()
+	return startTunedApp(t, dbPath, cfg, func(*http.Server) {}, opts...)
+}
+
+// startTunedApp is startConfiguredApp with the HTTP server's settings
+// (timeouts) changed by tune before it starts.
+func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*http.Server), opts ...store.Option) *testApp {
+	t.Helper()
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -72,7 +79,10 @@ func startConfiguredApp(t *testing.T, dbPath string, cfg handlers.Config, opts .
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := &testApp{t: t, rules: rs, dbPath: dbPath, store: st, srv: httptest.NewServer(h)}
+	srv := httptest.NewUnstartedServer(h)
+	tune(srv.Config)
+	srv.Start()
+	app := &testApp{t: t, rules: rs, dbPath: dbPath, store: st, srv: srv}
 	t.Cleanup(app.stop)
 	return app
 }
