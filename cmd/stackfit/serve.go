@@ -135,6 +135,11 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	if c.maxConns > 0 {
 		ln = netutil.LimitListener(ln, c.maxConns)
 	}
+	log.Info("limits (0: none)", "streams_per_client", c.streams.PerClient, "streams_per_workshop", c.streams.PerWorkshop,
+		"streams", c.streams.Total, "connections", c.maxConns, "write_deadline", store.WriteDeadline)
+	if c.maxConns > 0 && c.streams.Total >= c.maxConns {
+		log.Warn("--max-streams is not below --max-connections: with every stream open, pages would wait for a connection")
+	}
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
