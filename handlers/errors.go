@@ -54,7 +54,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	v := errorView{Layout: s.layout(c, http.StatusText(status)), Status: status, Message: msg}
 	block := ""
-	if isFragment(c) {
+	// An event stream's refusal is read by a script, never shown as a page:
+	// the message alone is enough, and costs a flood of refusals far less.
+	if isFragment(c) || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/event-stream") {
 		block = "error-message"
 	}
 	if rerr := s.render(c, status, "error", block, v); rerr != nil {

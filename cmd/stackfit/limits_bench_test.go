@@ -91,6 +91,7 @@ func BenchmarkStreamFlood(b *testing.B) {
 			for next.Add(1) <= floodStreams && ctx.Err() == nil {
 				t0 := time.Now()
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.base+"/w/"+w.Code+"/events", nil)
+				req.Header.Set("Accept", "text/event-stream") // as a browser's EventSource
 				res, err := client.Do(req)
 				mu.Lock()
 				switch {
