@@ -29,7 +29,8 @@ type Config struct {
 	App    *stackfit.App
 	Logger *slog.Logger
 	// BaseURL is the public address used in share links ("https://stackfit.example").
-	// Empty: links use the address the request came to.
+	// Empty: links use the address the request came to, which cmd/stackfit
+	// allows only when it listens on a loopback address.
 	BaseURL string
 	// SessionKeys sign and encrypt the session cookie (hash key, block key).
 	SessionKeys [2][]byte

@@ -212,8 +212,8 @@ func TestUnwritableDirectory(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Chmod(dir, 0o700) })
 	_, err := Open(context.Background(), filepath.Join(dir, "stackfit.db"))
-	if err == nil || !strings.Contains(err.Error(), "write access") {
-		t.Errorf("open in a read-only directory: %v, want an error naming write access", err)
+	if err == nil || !strings.Contains(err.Error(), "directory "+dir+" is not writable") {
+		t.Errorf("open in a read-only directory: %v, want an error saying the directory is not writable", err)
 	}
 }
 

@@ -136,15 +136,18 @@ func dsn(path string, readOnly bool) string {
 // checks that the directory takes new files: WAL mode creates the -wal and
 // -shm files beside the database, and would otherwise fail on the first write.
 func prepareFile(path string) error {
+	dir := filepath.Dir(path)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return fmt.Errorf("database %s cannot be opened for writing: give the user running stackfit write access to it and its directory (%w)", path, err)
-		}
+	switch {
+	case errors.Is(err, fs.ErrPermission) && !exists(path):
+		return fmt.Errorf("directory %s is not writable: stackfit cannot create its database %s there; give the user running stackfit write access to it (%w)",
+			dir, filepath.Base(path), err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("database %s is not writable: give the user running stackfit write access to it (%w)", path, err)
+	case err != nil:
 		return fmt.Errorf("database %s: %w", path, err)
 	}
 	f.Close()
-	dir := filepath.Dir(path)
 	probe, err := os.CreateTemp(dir, ".stackfit-write-check-*")
 	if err != nil {
 		return fmt.Errorf("directory %s is not writable: SQLite needs to create %s-wal and %s-shm there; give the user running stackfit write access to it (%w)",
@@ -152,6 +155,11 @@ func prepareFile(path string) error {
 	}
 	probe.Close()
 	return os.Remove(probe.Name())
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // quickCheck refuses a damaged database at start, rather than serving it and
