@@ -134,7 +134,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 			return s.render(c, http.StatusUnprocessableEntity, "workshop", "", v)
 		}
 	}
-	part, err := s.app.Join(c.Request().Context(), w.Code, name)
+	part, err := s.app.Join(c.Request().Context(), c.RealIP(), w.Code, name)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 // submitToWorkshop sends the reviewed answers to the workshop this person
 // joined; the review page calls it instead of making a result of one's own.
 func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
-	part, err := s.app.Submit(c.Request().Context(), p.Workshop.Code, p.Workshop.Participant, p.Answers)
+	part, err := s.app.Submit(c.Request().Context(), c.RealIP(), p.Workshop.Code, p.Workshop.Participant, p.Answers)
 	if err != nil {
 		return err
 	}

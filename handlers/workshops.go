@@ -31,7 +31,7 @@ func (s *Server) createWorkshop(c echo.Context) error {
 			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous, Problems: problems}
 		return s.render(c, http.StatusUnprocessableEntity, "workshop-new", "", v)
 	}
-	w, key, err := s.app.CreateWorkshop(c.Request().Context(), nw)
+	w, key, err := s.app.CreateWorkshop(c.Request().Context(), c.RealIP(), nw)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -80,6 +81,32 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	})
 }
 
+// RemoveParticipant deletes a participant and their answers from the
+// workshop, freeing their place, and publishes EventRemoved; the results row
+// of their own share link stays. stackfit.ErrNotFound for an unknown
+// workshop or participant.
+func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(id) {
+		return stackfit.ErrNotFound
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ? AND workshop = ?`, id, code)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, error(stackfit.ErrNotFound))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remove participant %s of workshop %s: %w", id, code, err)
+	}
+	s.events.Publish(code, stackfit.EventRemoved, id)
+	return nil
+}
+
 // Participant returns a participant of the workshop, or stackfit.ErrNotFound, also
 // when the id belongs to another workshop.
 func (s *Store) Participant(ctx context.Context, code, id string) (stackfit.Participant, error) {
@@ -122,7 +149,24 @@ func checkOpen(ctx context.Context, tx *sql.Tx, code string) error {
 	return nil
 }
 
+// join adds a participant unless the workshop is locked or full. It runs in
+// the writer's transaction after checkOpen: BEGIN IMMEDIATE orders joins one
+// after another, so the count cannot change between the check and the
+// insert, and two people never both take the last place.
 func join(ctx context.Context, tx *sql.Tx, code, name string) (stackfit.Participant, error) {
+	var capacity, joined int
+	var locked bool
+	if err := tx.QueryRowContext(ctx,
+		`SELECT capacity, locked_at IS NOT NULL, (SELECT count(*) FROM participants WHERE workshop = code)
+		 FROM workshops WHERE code = ?`, code).Scan(&capacity, &locked, &joined); err != nil {
+		return stackfit.Participant{}, err
+	}
+	switch {
+	case locked:
+		return stackfit.Participant{}, stackfit.ErrLocked
+	case joined >= capacity:
+		return stackfit.Participant{}, stackfit.ErrFull
+	}
 	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO participants (id, workshop, name, joined_at) VALUES (?, ?, ?, ?)`,

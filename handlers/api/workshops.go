@@ -79,7 +79,7 @@ func (h *Handler) createWorkshop(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
 	}
-	w, key, err := h.app.CreateWorkshop(c.Request().Context(), nw)
+	w, key, err := h.app.CreateWorkshop(c.Request().Context(), c.RealIP(), nw)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (h *Handler) submit(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
 		}
 	}
-	part, err := h.app.JoinAndSubmit(c.Request().Context(), w.Code, name, answers)
+	part, err := h.app.JoinAndSubmit(c.Request().Context(), c.RealIP(), w.Code, name, answers)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,10 @@ var statusOf = map[string]int{
 	stackfit.ECLOSED:       http.StatusConflict,
 	stackfit.EUNAUTHORIZED: http.StatusUnauthorized,
 	stackfit.ELIMIT:        http.StatusTooManyRequests,
+	// A full or locked workshop is the workshop's state, not this client's
+	// pace: 409 like a closed one, since waiting (what 429 and Retry-After
+	// would say) does not free a place, the facilitator does.
+	stackfit.EFULL: http.StatusConflict,
 }
 
 // Status is the HTTP status of err and the sentence to show for it ("" for
