@@ -24,8 +24,10 @@ type boardView struct {
 
 // boardBody is the part of the board that updates live.
 type boardBody struct {
+	CSRF       string // for the lock and remove buttons, which update with the board
 	W          stackfit.Workshop
 	Joined     int
+	PlacesLeft int
 	Finished   int
 	People     []personView
 	Team       verdictView
@@ -36,6 +38,7 @@ type boardBody struct {
 }
 
 type personView struct {
+	ID       string // for the remove button
 	Name     string
 	Finished bool
 	Verdict  string // "Django · medium"
@@ -100,6 +103,10 @@ func (s *Server) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if isFragment(c) { // a board button enhanced by htmx, after its redirect
+		return s.render(c, http.StatusOK, "board", "board-body", body)
+	}
 	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body,
 		JoinURL: s.joinURL(c, w.Code)}
 	v.Live = true
@@ -123,6 +130,21 @@ type stateChange func(ctx context.Context, code string) (stackfit.Workshop, erro
 
 func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reveal) }
 func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, s.app.Close) }
+func (s *Server) lockJoining(c echo.Context) error   { return s.changeOnBoard(c, s.app.Lock) }
+func (s *Server) unlockJoining(c echo.Context) error { return s.changeOnBoard(c, s.app.Unlock) }
+
+// removeParticipant is the board's remove button beside a person: their
+// place is freed and their answers leave the team's.
+func (s *Server) removeParticipant(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	if err := s.app.RemoveParticipant(c.Request().Context(), w.Code, c.Param("id")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+}
 
 // changeOnBoard is the board's reveal or close button.
 func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
@@ -142,8 +164,10 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 		return boardBody{}, err
 	}
 	sum := team.Summary
+	token, _ := c.Get("csrf").(string)
 	b := boardBody{
-		W: w, Joined: len(team.Participants), Team: s.verdict(sum.Evaluation),
+		CSRF: token, W: w, Joined: len(team.Participants), PlacesLeft: w.PlacesLeft(len(team.Participants)),
+		Team:      s.verdict(sum.Evaluation),
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
 		Questions: s.questionRows(sum),
 	}
@@ -152,7 +176,7 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 	}
 	for i, p := range team.Participants {
 		name := w.DisplayName(p, i)
-		pv := personView{Name: name, Finished: p.Submitted}
+		pv := personView{ID: p.ID, Name: name, Finished: p.Submitted}
 		if p.Submitted {
 			b.Finished++
 			pv.Verdict = verdictLine(p.Evaluation)

@@ -45,7 +45,7 @@ func startApp(t *testing.T, dbPath string) *testApp {
 }
 
 // startLoggingApp wires stackfit as cmd/stackfit does, logging to log.
-func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger) *testApp {
+func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger, opts ...stackfit.Option) *testApp {
 	t.Helper()
 	rs, err := rules.Builtin()
 	if err != nil {
@@ -57,7 +57,7 @@ func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger) *testApp {
 		t.Fatal(err)
 	}
 	h, err := handlers.New(handlers.Config{
-		App: stackfit.New(rs, st, hub), SessionKeys: testKeys, Logger: log,
+		App: stackfit.New(rs, st, hub, opts...), SessionKeys: testKeys, Logger: log,
 	})
 	if err != nil {
 		t.Fatal(err)

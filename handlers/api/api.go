@@ -55,6 +55,9 @@ func (h *Handler) Routes(g *echo.Group) {
 	g.GET("/workshops/:code/events", h.events)
 	g.POST("/workshops/:code/reveal", h.reveal)
 	g.POST("/workshops/:code/close", h.close)
+	g.POST("/workshops/:code/lock", h.lock)
+	g.POST("/workshops/:code/unlock", h.unlock)
+	g.DELETE("/workshops/:code/participants/:id", h.removeParticipant)
 }
 
 // requireJSON refuses API posts that are not JSON. Besides a clear error, this

@@ -18,6 +18,7 @@ type newWorkshopRequest struct {
 	Title     string `json:"title"`
 	Context   string `json:"context"`
 	Anonymous bool   `json:"anonymous"`
+	Capacity  int    `json:"capacity"` // 0 or absent: the server's default
 }
 
 type createdWorkshop struct {
@@ -42,6 +43,14 @@ type workshopState struct {
 	Code     string `json:"code"`
 	Revealed bool   `json:"revealed"`
 	Closed   bool   `json:"closed"`
+	Locked   bool   `json:"locked"`
+}
+
+// Person is one participant in the summary, with the id that removes them.
+type Person struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"` // as the board shows it: "Participant 3" when anonymous
+	Submitted bool   `json:"submitted"`
 }
 
 // Summary is the API's summary of a workshop (and the board's JSON export).
@@ -55,15 +64,25 @@ type Summary struct {
 	Questions    []workshop.QuestionSummary `json:"questions"`
 	Team         *rules.Evaluation          `json:"team"`
 	Individual   workshop.Tally             `json:"individual"`
+	Capacity     int                        `json:"capacity"`
+	PlacesLeft   int                        `json:"places_left"`
+	Locked       bool                       `json:"locked"`
+	People       []Person                   `json:"people"` // in joining order
 }
 
 // Summarize is workshop w and its team in the API's shape.
 func Summarize(w stackfit.Workshop, t stackfit.Team) Summary {
-	return Summary{
+	sum := Summary{
 		Code: w.Code, Title: w.Title, Participants: t.Summary.Responses, Joined: len(t.Participants),
 		Revealed: w.Revealed, Closed: w.Closed, Questions: t.Summary.Questions,
 		Team: t.Summary.Evaluation, Individual: t.Summary.Individual,
+		Capacity: w.Capacity, PlacesLeft: w.PlacesLeft(len(t.Participants)), Locked: w.Locked,
+		People: []Person{},
 	}
+	for i, p := range t.Participants {
+		sum.People = append(sum.People, Person{ID: p.ID, Name: w.DisplayName(p, i), Submitted: p.Submitted})
+	}
+	return sum
 }
 
 func (h *Handler) createWorkshop(c echo.Context) error {
@@ -79,6 +98,7 @@ func (h *Handler) createWorkshop(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
 	}
+	nw.Capacity = req.Capacity // the core checks it against the server's maximum
 	w, key, err := h.app.CreateWorkshop(c.Request().Context(), c.RealIP(), nw)
 	if err != nil {
 		return err
@@ -133,6 +153,21 @@ func (h *Handler) summary(c echo.Context) error {
 
 func (h *Handler) reveal(c echo.Context) error { return h.change(c, h.app.Reveal) }
 func (h *Handler) close(c echo.Context) error  { return h.change(c, h.app.Close) }
+func (h *Handler) lock(c echo.Context) error   { return h.change(c, h.app.Lock) }
+func (h *Handler) unlock(c echo.Context) error { return h.change(c, h.app.Unlock) }
+
+// removeParticipant frees a participant's place and takes their answers out
+// of the summary: 204, or 404 for a participant not in the workshop.
+func (h *Handler) removeParticipant(c echo.Context) error {
+	w, err := h.facilitated(c)
+	if err != nil {
+		return err
+	}
+	if err := h.app.RemoveParticipant(c.Request().Context(), w.Code, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
 
 // change is reveal or close (App.Reveal, App.Close), which tell those watching.
 func (h *Handler) change(c echo.Context, apply func(ctx context.Context, code string) (stackfit.Workshop, error)) error {
@@ -143,7 +178,7 @@ func (h *Handler) change(c echo.Context, apply func(ctx context.Context, code st
 	if w, err = apply(c.Request().Context(), w.Code); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed})
+	return c.JSON(http.StatusOK, workshopState{Code: w.Code, Revealed: w.Revealed, Closed: w.Closed, Locked: w.Locked})
 }
 
 // facilitated checks the Bearer facilitator key before anything about the
