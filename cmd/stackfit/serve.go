@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +31,9 @@ type serveConfig struct {
 	baseURL    string
 	sessionKey string
 	proxies    string
+	limits     stackfit.Limits
+	// envErr is a bad value in a STACKFIT_ variable, reported at start.
+	envErr error
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -37,6 +42,67 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.baseURL, "base-url", getenv("STACKFIT_BASE_URL"), "public `URL` used in share links (env STACKFIT_BASE_URL)")
 	fs.StringVar(&c.proxies, "trusted-proxy", getenv("STACKFIT_TRUSTED_PROXY"), "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe (env STACKFIT_TRUSTED_PROXY)")
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
+	c.limitFlags(fs, getenv)
+}
+
+// limitFlags declares the per-address limits and the largest workshop.
+// Their environment variables are applied as the flags' values before the
+// command line is parsed, so a bad value is reported like a bad flag.
+func (c *serveConfig) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
+	l := &c.limits
+	*l = stackfit.DefaultLimits()
+	rates := []struct {
+		name, what string
+		rate       *stackfit.Rate
+	}{
+		{"results", "results made", &l.Results},
+		{"workshops", "workshops created", &l.Workshops},
+		{"submissions", "joins and answers sent to workshops", &l.Submissions},
+	}
+	env := map[string]string{}
+	for _, r := range rates {
+		burst, perMinute := r.name+"-burst", r.name+"-per-minute"
+		env[burst] = "STACKFIT_" + strings.ToUpper(r.name) + "_BURST"
+		env[perMinute] = "STACKFIT_" + strings.ToUpper(r.name) + "_PER_MINUTE"
+		fs.IntVar(&r.rate.Burst, burst, r.rate.Burst, fmt.Sprintf("`n` %s at once per client address (env %s)", r.what, env[burst]))
+		fs.Float64Var(&r.rate.PerMinute, perMinute, r.rate.PerMinute, fmt.Sprintf("then `n` more %s a minute per address (env %s)", r.what, env[perMinute]))
+	}
+	fs.BoolVar(&l.Off, "no-limits", false, "switch off every per-address limit, for load tests behind a gateway that limits (env STACKFIT_NO_LIMITS=1)")
+	env["no-limits"] = "STACKFIT_NO_LIMITS"
+	fs.IntVar(&l.MaxCapacity, "max-capacity", l.MaxCapacity, "the most participants a facilitator may allow in one workshop (env STACKFIT_MAX_CAPACITY)")
+	env["max-capacity"] = "STACKFIT_MAX_CAPACITY"
+	for _, name := range slices.Sorted(maps.Keys(env)) {
+		variable := env[name]
+		if v := getenv(variable); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q: %w", variable, v, err))
+			}
+		}
+	}
+}
+
+// checkLimits refuses limits that would make no sense, and warns about
+// those that weaken the server or a workshop.
+func (c *serveConfig) checkLimits(log *slog.Logger) error {
+	if c.envErr != nil {
+		return c.envErr
+	}
+	l := c.limits
+	for name, r := range map[string]stackfit.Rate{"results": l.Results, "workshops": l.Workshops, "submissions": l.Submissions} {
+		if r.Burst < 1 || r.PerMinute <= 0 {
+			return fmt.Errorf("--%s-burst must be at least 1 and --%s-per-minute above 0 (--no-limits switches the limits off)", name, name)
+		}
+	}
+	if l.MaxCapacity < 1 {
+		return errors.New("--max-capacity must be at least 1")
+	}
+	if l.Off {
+		log.Warn("per-address limits are off (--no-limits): any one client may make results, workshops and submissions, and guess join codes, without limit; serve like this only behind a gateway that limits")
+	} else if l.Submissions.Burst < l.MaxCapacity {
+		log.Warn("a whole office behind one address cannot fill a workshop: --submissions-burst is below --max-capacity",
+			"submissions_burst", l.Submissions.Burst, "max_capacity", l.MaxCapacity)
+	}
+	return nil
 }
 
 // shutdownGrace is how long in-flight requests get to finish on SIGINT/SIGTERM.
@@ -52,6 +118,9 @@ func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr
 }
 
 func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Writer, log *slog.Logger) error {
+	if err := c.checkLimits(log); err != nil {
+		return err
+	}
 	// The store publishes each workshop change to the hub, which carries it
 	// to the live boards; the app reads and writes through the store.
 	hub := events.NewHub()
@@ -73,7 +142,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		proxies = strings.Split(c.proxies, ",")
 	}
 	stopping := make(chan struct{})
-	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub), Logger: log, BaseURL: c.baseURL,
+	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, stackfit.WithLimits(c.limits)), Logger: log, BaseURL: c.baseURL,
 		SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping})
 	if err != nil {
 		return err
