@@ -70,6 +70,7 @@ var (
 // Sentences for the person, in the errors of a code lookup.
 const (
 	msgNoWorkshop = "No workshop has that code. Check it with your facilitator: codes have six letters and digits."
+	msgRemoved    = "You are no longer in this workshop: the facilitator removed you, so your answers were not sent. They are kept: join again if the facilitator lets you, or leave the workshop to see your own result."
 	msgGuessing   = "Too many workshop codes that do not exist were tried from your network. Wait a minute, then check the code with your facilitator."
 )
 
@@ -163,7 +164,12 @@ func (a *App) Submit(ctx context.Context, client, code, participantID string, an
 	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
 		return Participant{}, err
 	}
-	return a.store.Submit(ctx, code, participantID, checked, ev)
+	p, err := a.store.Submit(ctx, code, participantID, checked, ev)
+	if ErrorCode(err) == ENOTFOUND {
+		// The workshop was found before; the participant is gone.
+		err = &Error{Code: ENOTFOUND, Message: msgRemoved}
+	}
+	return p, err
 }
 
 // JoinAndSubmit is a new participant with their answers at once (the API's

@@ -27,7 +27,8 @@ func TestWorkshopCapacityPages(t *testing.T) {
 	board := func() string { t.Helper(); return decoded(fac.get("/w/" + code + "/board").body) }
 	mustContain(t, board(), "2</strong> of 2 places left", "Lock joining")
 
-	app.client().join(code, "Ann")
+	annBrowser := app.client()
+	annBrowser.join(code, "Ann")
 	app.client().join(code, "Bob")
 	mustContain(t, board(), "The workshop is full: all 2 places are taken.")
 
@@ -52,6 +53,15 @@ func TestWorkshopCapacityPages(t *testing.T) {
 	b := board()
 	mustContain(t, b, "1</strong> of 2 places left")
 	mustNotContain(t, b, ">Ann<")
+	// Ann, removed, finds out when she sends her answers; nothing is stored.
+	annBrowser.answerAll(nil)
+	if r := annBrowser.post("/q/review", nil); r.status != http.StatusNotFound ||
+		!strings.Contains(decoded(r.body), "the facilitator removed you, so your answers were not sent") {
+		t.Errorf("answers of a removed participant: status %d\n%s", r.status, r.body)
+	}
+	if n := app.countRows("results"); n != 0 {
+		t.Errorf("the removed participant's answers stored %d results", n)
+	}
 
 	if r := fac.post("/w/"+code+"/lock", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("lock: status %d", r.status)
