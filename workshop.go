@@ -29,10 +29,11 @@ type Workshop struct {
 	Closed    bool // no more participants or submissions
 	Capacity  int  // the most participants it takes
 	Locked    bool // the facilitator stopped new participants joining
+	Joined    int  // how many participants it has, as it was read
 }
 
-// PlacesLeft is how many more people may join, given joined participants.
-func (w Workshop) PlacesLeft(joined int) int { return max(w.Capacity-joined, 0) }
+// PlacesLeft is how many more people may join.
+func (w Workshop) PlacesLeft() int { return max(w.Capacity-w.Joined, 0) }
 
 // Participant is one person in a workshop and, once they have submitted,
 // their answers.

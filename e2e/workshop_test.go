@@ -366,12 +366,21 @@ func TestWorkshopCapacity(t *testing.T) {
 	ada.join("Ada")
 	host.waitLive("#board-places", "1 of 2 places left")
 
+	// Grace opens the join page before the lock; Lin waits on it, live.
+	grace := app.newPerson(t, browser, withoutJS)
+	grace.open(joinPath)
+	lin := app.newPerson(t, browser)
+	lin.followLive()
+	lin.open(joinPath)
+	lin.waitConnected()
+	lin.eval(`String(window.__noReload = 1)`)
+
 	host.click(`#board-places form[action$="/lock"] button`)
 	host.waitLive("#board-places", "Joining is locked")
 	host.mustPassAxe("board with joining locked")
+	lin.waitLive("#workshop-live", "closed this workshop to new participants")
+	lin.mustPassAxe("join page while locked")
 
-	grace := app.newPerson(t, browser, withoutJS)
-	grace.open(joinPath)
 	grace.expectConsole("status of 409")
 	grace.do(chromedp.SendKeys(chromedp.CSS("#name"), "Grace"))
 	grace.click(`form[action$="/join"] button[type="submit"]`)
@@ -385,6 +394,7 @@ func TestWorkshopCapacity(t *testing.T) {
 	}
 	host.click(`#board-places form[action$="/unlock"] button`)
 	host.waitLive("#board-places", "2 of 2 places left")
+	lin.waitLive("#workshop-live", "Join the workshop")
 
 	grace.open(joinPath)
 	grace.join("Grace")

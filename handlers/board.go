@@ -27,7 +27,6 @@ type boardBody struct {
 	CSRF       string // for the lock and remove buttons, which update with the board
 	W          stackfit.Workshop
 	Joined     int
-	PlacesLeft int
 	Finished   int
 	People     []personView
 	Team       verdictView
@@ -164,10 +163,10 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 		return boardBody{}, err
 	}
 	sum := team.Summary
+	w.Joined = len(team.Participants) // read after w: the places left agree with the people listed
 	token, _ := c.Get("csrf").(string)
 	b := boardBody{
-		CSRF: token, W: w, Joined: len(team.Participants), PlacesLeft: w.PlacesLeft(len(team.Participants)),
-		Team:      s.verdict(sum.Evaluation),
+		CSRF: token, W: w, Joined: w.Joined, Team: s.verdict(sum.Evaluation),
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
 		Questions: s.questionRows(sum),
 	}

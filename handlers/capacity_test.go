@@ -33,6 +33,9 @@ func TestWorkshopCapacityPages(t *testing.T) {
 	mustContain(t, board(), "The workshop is full: all 2 places are taken.")
 
 	late := app.client()
+	page := decoded(late.get("/w/" + code).body)
+	mustContain(t, page, msgFull)
+	mustNotContain(t, page, "Join the workshop")
 	r = late.post("/w/"+code+"/join", url.Values{"name": {"Cy"}})
 	if r.status != http.StatusConflict {
 		t.Fatalf("join a full workshop: status %d, want 409", r.status)
@@ -67,6 +70,9 @@ func TestWorkshopCapacityPages(t *testing.T) {
 		t.Fatalf("lock: status %d", r.status)
 	}
 	mustContain(t, board(), "Joining is locked", "Let people join again")
+	page = decoded(late.get("/w/" + code).body)
+	mustContain(t, page, msgLocked)
+	mustNotContain(t, page, "Join the workshop")
 	r = late.post("/w/"+code+"/join", url.Values{"name": {"Cy"}})
 	if r.status != http.StatusConflict {
 		t.Fatalf("join a locked workshop: status %d, want 409", r.status)

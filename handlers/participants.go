@@ -202,13 +202,20 @@ func (s *Server) leaveWorkshop(c echo.Context) error {
 }
 
 // participantEvents streams the participant's status block, again whenever
-// the facilitator reveals or closes the workshop.
+// the facilitator reveals, closes, locks or unlocks the workshop (the join
+// form comes and goes with the lock).
 func (s *Server) participantEvents(c echo.Context) error {
 	w, err := s.findWorkshop(c, c.Param("code"))
 	if err != nil {
 		return err
 	}
 	view := func(w stackfit.Workshop) (any, error) { return s.workshopView(c, w) }
-	changed := func(e stackfit.Event) bool { return e.Kind == stackfit.EventRevealed || e.Kind == stackfit.EventClosed }
+	changed := func(e stackfit.Event) bool {
+		switch e.Kind {
+		case stackfit.EventRevealed, stackfit.EventClosed, stackfit.EventLocked, stackfit.EventUnlocked:
+			return true
+		}
+		return false
+	}
 	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
 }

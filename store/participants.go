@@ -154,21 +154,17 @@ func checkOpen(ctx context.Context, tx *sql.Tx, code string) error {
 // after another, so the count cannot change between the check and the
 // insert, and two people never both take the last place.
 func join(ctx context.Context, tx *sql.Tx, code, name string) (stackfit.Participant, error) {
-	var capacity, joined int
-	var locked bool
-	if err := tx.QueryRowContext(ctx,
-		`SELECT capacity, locked_at IS NOT NULL, (SELECT count(*) FROM participants WHERE workshop = code)
-		 FROM workshops WHERE code = ?`, code).Scan(&capacity, &locked, &joined); err != nil {
-		return stackfit.Participant{}, err
-	}
+	w, err := readWorkshop(ctx, tx, code)
 	switch {
-	case locked:
+	case err != nil:
+		return stackfit.Participant{}, err
+	case w.Locked:
 		return stackfit.Participant{}, stackfit.ErrLocked
-	case joined >= capacity:
+	case w.PlacesLeft() == 0:
 		return stackfit.Participant{}, stackfit.ErrFull
 	}
 	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
-	_, err := tx.ExecContext(ctx,
+	_, err = tx.ExecContext(ctx,
 		`INSERT INTO participants (id, workshop, name, joined_at) VALUES (?, ?, ?, ?)`,
 		p.ID, code, p.Name, p.JoinedAt.Format(timeFormat))
 	if err != nil {

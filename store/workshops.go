@@ -29,8 +29,9 @@ const codeAttempts = 5
 var newCode = workshop.NewCode
 
 // workshopColumns are what readWorkshop scans, in its order.
+// The count walks the participants_by_workshop index: a few hundred entries.
 const workshopColumns = `code, title, context, anonymous, created_at, revealed_at IS NOT NULL, closed_at IS NOT NULL,
-	capacity, locked_at IS NOT NULL`
+	capacity, locked_at IS NOT NULL, (SELECT count(*) FROM participants WHERE workshop = workshops.code)`
 
 // queryer is what the readers need of *sql.DB and *sql.Tx, so a write
 // transaction can check the rows it is about to change.
@@ -191,7 +192,7 @@ func scanWorkshop(row *sql.Row, extra ...any) (stackfit.Workshop, error) {
 		created string
 	)
 	err := row.Scan(append([]any{&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed,
-		&w.Capacity, &w.Locked}, extra...)...)
+		&w.Capacity, &w.Locked, &w.Joined}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}

@@ -72,11 +72,12 @@ type Summary struct {
 
 // Summarize is workshop w and its team in the API's shape.
 func Summarize(w stackfit.Workshop, t stackfit.Team) Summary {
+	w.Joined = len(t.Participants) // read after w: the places left agree with the people listed
 	sum := Summary{
 		Code: w.Code, Title: w.Title, Participants: t.Summary.Responses, Joined: len(t.Participants),
 		Revealed: w.Revealed, Closed: w.Closed, Questions: t.Summary.Questions,
 		Team: t.Summary.Evaluation, Individual: t.Summary.Individual,
-		Capacity: w.Capacity, PlacesLeft: w.PlacesLeft(len(t.Participants)), Locked: w.Locked,
+		Capacity: w.Capacity, PlacesLeft: w.PlacesLeft(), Locked: w.Locked,
 		People: []Person{},
 	}
 	for i, p := range t.Participants {
