@@ -1,7 +1,9 @@
 package stackfit
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -140,17 +142,30 @@ func (l *addressLimiter) size() int {
 	return len(l.clients)
 }
 
-// Sentences for the person when a limit is reached.
+// Sentences for the person when a limit is reached; %s is how long to wait.
 const (
-	msgTooManyResults     = "Many results were made from your network in a short time. Wait a little, then try again: your answers are kept."
-	msgTooManyWorkshops   = "Many workshops were started from your network in a short time. Wait a little, then try again."
-	msgTooManySubmissions = "Many answers were sent from your network in a short time. Wait a little, then send yours again: they are kept."
+	msgTooManyResults     = "Many results were made from your network in a short time, so this one was not saved. Your answers are kept: try again in %s."
+	msgTooManyWorkshops   = "Many workshops were started from your network in a short time, so this one was not created. Try again in %s."
+	msgTooManySubmissions = "Many answers were sent from your network in a short time, so yours were not sent. They are kept: try again in %s."
 )
 
 // limit is ELIMIT with msg when client has no allowance left in l.
 func limit(l *addressLimiter, client, msg string) error {
 	if wait := l.take(client); wait > 0 {
-		return &Error{Code: ELIMIT, Message: msg, RetryAfter: wait}
+		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait}
 	}
 	return nil
+}
+
+// waitWords says a wait as a person would: "a few seconds", "20 seconds",
+// "3 minutes", rounded up so that trying then succeeds.
+func waitWords(d time.Duration) string {
+	switch secs := int(math.Ceil(d.Seconds())); {
+	case secs <= 5:
+		return "a few seconds"
+	case secs < 90:
+		return strconv.Itoa(secs) + " seconds"
+	default:
+		return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
+	}
 }

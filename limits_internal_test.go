@@ -49,3 +49,18 @@ func TestAddressLimiterMemory(t *testing.T) {
 		t.Errorf("%d addresses remembered, want at most %d", n, maxClients)
 	}
 }
+
+func TestWaitWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Millisecond:   "a few seconds",
+		5 * time.Second:    "a few seconds",
+		5*time.Second + 1:  "6 seconds",
+		59 * time.Second:   "59 seconds",
+		90 * time.Second:   "2 minutes",
+		10*time.Minute - 1: "10 minutes",
+	} {
+		if got := waitWords(d); got != want {
+			t.Errorf("waitWords(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func TestRateLimits(t *testing.T) {
 					t.Errorf("error %q does not say what happened", e)
 				}
 			} else {
-				mustContain(t, decoded(r.body), tt.sayHTML, "Wait a little")
+				mustContain(t, decoded(r.body), tt.sayHTML, "again in ")
 			}
 			if after := app.countRows(tt.table); after != before {
 				t.Errorf("refused attempt stored a row in %s: %d, then %d", tt.table, before, after)
