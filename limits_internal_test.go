@@ -64,3 +64,16 @@ func TestWaitWords(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAddressLimiter is the cost a limited write pays, from many
+// addresses at once.
+func BenchmarkAddressLimiter(b *testing.B) {
+	l := newAddressLimiter(Rate{Burst: 1 << 30, PerMinute: 1}, false)
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			l.take("10.0.0." + strconv.Itoa(i%1000))
+			i++
+		}
+	})
+}
