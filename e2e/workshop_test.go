@@ -387,7 +387,7 @@ func TestWorkshopCapacity(t *testing.T) {
 	grace.waitFor(`document.querySelector("#error-title") !== null`)
 	grace.mustSee("main", "closed this workshop to new participants")
 
-	host.click(`.people form.remove button`)
+	host.click(`.people button.remove`)
 	host.waitLive("#board-status", "0 joined")
 	if n := host.eval(`String(document.querySelectorAll(".people li").length)`); n != "0" {
 		t.Errorf("%s people on the board after the removal, want 0", n)

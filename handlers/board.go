@@ -132,14 +132,15 @@ func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c,
 func (s *Server) lockJoining(c echo.Context) error   { return s.changeOnBoard(c, s.app.Lock) }
 func (s *Server) unlockJoining(c echo.Context) error { return s.changeOnBoard(c, s.app.Unlock) }
 
-// removeParticipant is the board's remove button beside a person: their
-// place is freed and their answers leave the team's.
+// removeParticipant is the board's remove button beside a person (form
+// field participant, their id): their place is freed and their answers
+// leave the team's.
 func (s *Server) removeParticipant(c echo.Context) error {
 	w, err := s.facilitated(c)
 	if err != nil {
 		return err
 	}
-	if err := s.app.RemoveParticipant(c.Request().Context(), w.Code, c.Param("id")); err != nil {
+	if err := s.app.RemoveParticipant(c.Request().Context(), w.Code, c.FormValue("participant")); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")

@@ -47,10 +47,11 @@ func TestWorkshopCapacityPages(t *testing.T) {
 
 	// The remove button beside Ann.
 	ann := app.participants(code)[0]
-	if r := app.client().post("/w/"+code+"/participants/"+ann.ID+"/remove", nil); r.status != http.StatusUnauthorized {
+	remove := url.Values{"participant": {ann.ID}}
+	if r := app.client().post("/w/"+code+"/remove", remove); r.status != http.StatusUnauthorized {
 		t.Errorf("remove without the facilitator key: status %d, want 401", r.status)
 	}
-	if r := fac.post("/w/"+code+"/participants/"+ann.ID+"/remove", nil); r.status != http.StatusSeeOther || r.header.Get("Location") != "/w/"+code+"/board" {
+	if r := fac.post("/w/"+code+"/remove", remove); r.status != http.StatusSeeOther || r.header.Get("Location") != "/w/"+code+"/board" {
 		t.Fatalf("remove: status %d, Location %q", r.status, r.header.Get("Location"))
 	}
 	b := board()

@@ -56,7 +56,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/w/:code/close", s.closeWorkshop)
 	pages.POST("/w/:code/lock", s.lockJoining)
 	pages.POST("/w/:code/unlock", s.unlockJoining)
-	pages.POST("/w/:code/participants/:id/remove", s.removeParticipant)
+	pages.POST("/w/:code/remove", s.removeParticipant)
 	pages.GET("/w/:code/decision.md", s.exportRecord)
 	pages.GET("/w/:code/answers.csv", s.exportCSV)
 	pages.GET("/w/:code/summary.json", s.exportJSON)
