@@ -41,20 +41,24 @@ func New(cfg Config) *Handler {
 	return h
 }
 
-// Routes declares the API's routes on g, the group at /api/v1.
+// Routes declares the API's routes on g, the group at /api/v1. Middleware is
+// given route by route, not with g.Use: that would register a catch-all 404
+// route, and a known path asked with the wrong method would get 404, not 405
+// with Allow. Results are the person's own (private); workshop replies carry
+// keys and answers (no-store).
 func (h *Handler) Routes(g *echo.Group) {
-	g.Use(requireJSON)
+	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
 	g.GET("/questionnaire", h.questionnaire)
 	g.GET("/criteria", h.criteria)
-	g.POST("/evaluate", h.evaluate)
-	g.POST("/results", h.createResult)
-	g.GET("/results/:id", h.result)
-	g.POST("/workshops", h.createWorkshop)
-	g.POST("/workshops/:code/submissions", h.submit)
-	g.GET("/workshops/:code/summary", h.summary)
-	g.GET("/workshops/:code/events", h.events)
-	g.POST("/workshops/:code/reveal", h.reveal)
-	g.POST("/workshops/:code/close", h.close)
+	g.POST("/evaluate", h.evaluate, requireJSON)
+	g.POST("/results", h.createResult, requireJSON, private)
+	g.GET("/results/:id", h.result, private)
+	g.POST("/workshops", h.createWorkshop, requireJSON, noStore)
+	g.POST("/workshops/:code/submissions", h.submit, requireJSON, noStore)
+	g.GET("/workshops/:code/summary", h.summary, noStore)
+	g.GET("/workshops/:code/events", h.events, noStore)
+	g.POST("/workshops/:code/reveal", h.reveal, requireJSON, noStore)
+	g.POST("/workshops/:code/close", h.close, requireJSON, noStore)
 }
 
 // requireJSON refuses API posts that are not JSON. Besides a clear error, this
