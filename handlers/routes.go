@@ -23,8 +23,9 @@ func (s *Server) routes(e *echo.Echo) {
 	s.api.Routes(e.Group("/api/v1"))
 
 	// Pages: CSRF protection on every state-changing form post. Answers,
-	// workshops and facilitator keys are never kept by a cache (noStore); a
-	// result, a capability link, only by the browser that opened it (private).
+	// workshops and facilitator keys (the created page and the board show
+	// the facilitator link) are never kept by a cache (noStore); a result, a
+	// capability link, only by the browser that opened it (private).
 	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{s.csrf()}}
 	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
 	pages.GET("/", s.home)

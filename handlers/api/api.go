@@ -44,21 +44,25 @@ func New(cfg Config) *Handler {
 // Routes declares the API's routes on g, the group at /api/v1. Middleware is
 // given route by route, not with g.Use: that would register a catch-all 404
 // route, and a known path asked with the wrong method would get 404, not 405
-// with Allow. Results are the person's own (private); workshop replies carry
-// keys and answers (no-store).
+// with Allow. Every route gets requireJSON, so that no post can miss the
+// API's CSRF defence. Results are the person's own (private); workshop
+// replies carry keys and answers (no-store).
 func (h *Handler) Routes(g *echo.Group) {
+	add := func(method, path string, handler echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		g.Add(method, path, handler, append([]echo.MiddlewareFunc{requireJSON}, m...)...)
+	}
 	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
-	g.GET("/questionnaire", h.questionnaire)
-	g.GET("/criteria", h.criteria)
-	g.POST("/evaluate", h.evaluate, requireJSON)
-	g.POST("/results", h.createResult, requireJSON, private)
-	g.GET("/results/:id", h.result, private)
-	g.POST("/workshops", h.createWorkshop, requireJSON, noStore)
-	g.POST("/workshops/:code/submissions", h.submit, requireJSON, noStore)
-	g.GET("/workshops/:code/summary", h.summary, noStore)
-	g.GET("/workshops/:code/events", h.events, noStore)
-	g.POST("/workshops/:code/reveal", h.reveal, requireJSON, noStore)
-	g.POST("/workshops/:code/close", h.close, requireJSON, noStore)
+	add(http.MethodGet, "/questionnaire", h.questionnaire)
+	add(http.MethodGet, "/criteria", h.criteria)
+	add(http.MethodPost, "/evaluate", h.evaluate)
+	add(http.MethodPost, "/results", h.createResult, private)
+	add(http.MethodGet, "/results/:id", h.result, private)
+	add(http.MethodPost, "/workshops", h.createWorkshop, noStore)
+	add(http.MethodPost, "/workshops/:code/submissions", h.submit, noStore)
+	add(http.MethodGet, "/workshops/:code/summary", h.summary, noStore)
+	add(http.MethodGet, "/workshops/:code/events", h.events, noStore)
+	add(http.MethodPost, "/workshops/:code/reveal", h.reveal, noStore)
+	add(http.MethodPost, "/workshops/:code/close", h.close, noStore)
 }
 
 // requireJSON refuses API posts that are not JSON. Besides a clear error, this
