@@ -109,7 +109,6 @@ func (s *Server) board(c echo.Context) error {
 	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body,
 		JoinURL: s.joinURL(c, w.Code)}
 	v.Live = true
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, http.StatusOK, "board", "", v)
 }
 

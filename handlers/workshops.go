@@ -86,7 +86,6 @@ func (s *Server) workshopCreated(c echo.Context) error {
 			return err
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "no-store") // the key must not linger in a cache
 	return s.render(c, http.StatusOK, "workshop-created", "", v)
 }
 

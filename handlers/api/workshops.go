@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 
@@ -87,19 +88,10 @@ func Summarize(w stackfit.Workshop, t stackfit.Team) Summary {
 }
 
 func (h *Handler) createWorkshop(c echo.Context) error {
-	var req newWorkshopRequest
-	if err := rules.DecodeJSON(c.Request().Body, &req); err != nil {
+	nw, err := decodeNewWorkshop(c.Request().Body)
+	if err != nil {
 		return err
 	}
-	anonymous := ""
-	if req.Anonymous {
-		anonymous = "yes"
-	}
-	nw, problems := form.NewWorkshop(req.Title, req.Context, anonymous)
-	if len(problems) > 0 {
-		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
-	}
-	nw.Capacity = req.Capacity // the core checks it against the server's maximum
 	w, key, err := h.app.CreateWorkshop(c.Request().Context(), c.RealIP(), nw)
 	if err != nil {
 		return err
@@ -110,34 +102,64 @@ func (h *Handler) createWorkshop(c echo.Context) error {
 	})
 }
 
+// decodeNewWorkshop reads and checks the body of POST /workshops, with the
+// new-workshop form's rules.
+func decodeNewWorkshop(body io.Reader) (stackfit.NewWorkshop, error) {
+	var req newWorkshopRequest
+	if err := rules.DecodeJSON(body, &req); err != nil {
+		return stackfit.NewWorkshop{}, err
+	}
+	anonymous := ""
+	if req.Anonymous {
+		anonymous = "yes"
+	}
+	nw, problems := form.NewWorkshop(req.Title, req.Context, anonymous)
+	if len(problems) > 0 {
+		return stackfit.NewWorkshop{}, echo.NewHTTPError(http.StatusBadRequest, problems[0].Field+": "+problems[0].Message)
+	}
+	nw.Capacity = req.Capacity // the core checks it against the server's maximum
+	return nw, nil
+}
+
 func (h *Handler) submit(c echo.Context) error {
 	w, err := h.app.FindWorkshop(c.Request().Context(), c.RealIP(), c.Param("code"))
 	if err != nil {
 		return err
 	}
-	var req submissionRequest
-	if err := rules.DecodeJSON(c.Request().Body, &req); err != nil {
-		return err
-	}
-	if req.Answers == nil {
-		return echo.NewHTTPError(http.StatusBadRequest, `missing "answers": send {"name": "…", "answers": {"<question id>": "<option id>"}}`)
-	}
-	answers, err := rules.DecodeAnswers(*req.Answers)
+	name, answers, err := decodeSubmission(c.Request().Body, w.Anonymous)
 	if err != nil {
 		return err
-	}
-	name := ""
-	if !w.Anonymous {
-		var problem string
-		if name, problem = form.Name(req.Name); problem != "" {
-			return echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
-		}
 	}
 	part, err := h.app.JoinAndSubmit(c.Request().Context(), c.RealIP(), w.Code, name, answers)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, createdSubmission{ID: part.ID, Result: part.Evaluation, URL: h.links.Abs(c, "/r/"+part.ResultID)})
+}
+
+// decodeSubmission reads the body of POST /workshops/{code}/submissions: the
+// answers, and the name checked as the join form checks it ("" in an
+// anonymous workshop, whatever was sent).
+func decodeSubmission(body io.Reader, anonymous bool) (string, rules.Answers, error) {
+	var req submissionRequest
+	if err := rules.DecodeJSON(body, &req); err != nil {
+		return "", nil, err
+	}
+	if req.Answers == nil {
+		return "", nil, echo.NewHTTPError(http.StatusBadRequest, `missing "answers": send {"name": "…", "answers": {"<question id>": "<option id>"}}`)
+	}
+	answers, err := rules.DecodeAnswers(*req.Answers)
+	if err != nil {
+		return "", nil, err
+	}
+	if anonymous {
+		return "", answers, nil
+	}
+	name, problem := form.Name(req.Name)
+	if problem != "" {
+		return "", nil, echo.NewHTTPError(http.StatusBadRequest, "name: "+problem)
+	}
+	return name, answers, nil
 }
 
 func (h *Handler) summary(c echo.Context) error {

@@ -113,3 +113,14 @@ func (l Links) Abs(c echo.Context, path string) string {
 	}
 	return c.Scheme() + "://" + c.Request().Host + path
 }
+
+// CacheControl sets the Cache-Control header of every response of a route,
+// errors included, to value ("no-store", "private").
+func CacheControl(value string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Cache-Control", value)
+			return next(c)
+		}
+	}
+}
