@@ -15,6 +15,7 @@ const (
 	ECLOSED       = "closed"       // the workshop takes no more participants or answers
 	EUNAUTHORIZED = "unauthorized" // the facilitator key is missing or wrong
 	ELIMIT        = "limit"        // too many tries: wait, then try again
+	EFULL         = "full"         // the workshop takes no more participants: full or locked
 	EUNAVAILABLE  = "unavailable"  // the server cannot do it now (busy, full): try again later
 )
 

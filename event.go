@@ -9,6 +9,9 @@ const (
 	EventSubmitted EventKind = "submission"
 	EventRevealed  EventKind = "revealed"
 	EventClosed    EventKind = "closed"
+	EventLocked    EventKind = "locked"   // no more joining
+	EventUnlocked  EventKind = "unlocked" // joining again
+	EventRemoved   EventKind = "removed"  // the facilitator removed a participant
 )
 
 // Event is one change to a workshop.

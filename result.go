@@ -33,10 +33,14 @@ func (a *App) Decide(answers rules.Answers) (rules.Answers, *rules.Evaluation, e
 	return checked, ev, err
 }
 
-// SaveResult evaluates answers and stores them as a new result.
-func (a *App) SaveResult(ctx context.Context, answers rules.Answers) (Result, error) {
+// SaveResult evaluates answers and stores them as a new result; client is
+// the network address it comes from, for the per-address limit.
+func (a *App) SaveResult(ctx context.Context, client string, answers rules.Answers) (Result, error) {
 	checked, ev, err := a.Decide(answers)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := limit(a.results, client, msgTooManyResults); err != nil {
 		return Result{}, err
 	}
 	return a.store.SaveResult(ctx, checked, ev)

@@ -30,7 +30,7 @@ func TestSaveResult(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			answers := tt.answers(app.complete())
-			res, err := app.SaveResult(t.Context(), answers)
+			res, err := app.SaveResult(t.Context(), client, answers)
 			if tt.invalid {
 				wantCode(t, "SaveResult", err, stackfit.EINVALID)
 				if !strings.Contains(stackfit.ErrorMessage(err), "no-such-option") {

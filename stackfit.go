@@ -40,7 +40,16 @@ type Store interface {
 	// CloseWorkshop stops the workshop taking answers (EventClosed).
 	CloseWorkshop(ctx context.Context, code string) (Workshop, error)
 
-	// Join adds a participant (EventJoined); ErrClosed once closed.
+	// Lock stops new participants joining (EventLocked); those in may
+	// still answer. Unlock lets them join again (EventUnlocked).
+	Lock(ctx context.Context, code string) (Workshop, error)
+	Unlock(ctx context.Context, code string) (Workshop, error)
+	// RemoveParticipant takes a participant and their answers out of the
+	// workshop (EventRemoved); their own share link stays.
+	RemoveParticipant(ctx context.Context, code, id string) error
+
+	// Join adds a participant (EventJoined); ErrClosed once closed, ErrLocked
+	// once locked, ErrFull when the workshop has Capacity participants.
 	Join(ctx context.Context, code, name string) (Participant, error)
 	// Submit records a participant's answers as a new result of their own
 	// (EventSubmitted); ErrClosed once closed.
@@ -62,12 +71,20 @@ type App struct {
 	store  Store
 	events EventService
 	guard  *codeGuard
+	// limits and the per-address allowances they make (limits.go)
+	limits                          Limits
+	results, workshops, submissions *addressLimiter
 }
 
 // New is the application over a store, which publishes its workshop changes
 // to events, the service the live streams subscribe to.
-func New(rs *rules.Ruleset, st Store, events EventService) *App {
-	return &App{rules: rs, store: st, events: events, guard: newCodeGuard()}
+func New(rs *rules.Ruleset, st Store, events EventService, opts ...Option) *App {
+	a := &App{rules: rs, store: st, events: events, guard: newCodeGuard()}
+	a.setLimits(DefaultLimits())
+	for _, opt := range opts {
+		opt(a)
+	}
+	return a
 }
 
 // Rules is the ruleset that evaluates answers.

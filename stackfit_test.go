@@ -22,7 +22,10 @@ type testApp struct {
 	hub   *events.Hub
 }
 
-func newTestApp(t *testing.T) *testApp {
+// client is the network address the tests' requests come from.
+const client = "192.0.2.1"
+
+func newTestApp(t *testing.T, opts ...stackfit.Option) *testApp {
 	t.Helper()
 	rs := rulestest.Builtin(t)
 	hub := events.NewHub()
@@ -54,7 +57,7 @@ func (a *testApp) offTheList() rules.Answers {
 
 func (a *testApp) workshop(nw stackfit.NewWorkshop) (stackfit.Workshop, string) {
 	a.t.Helper()
-	w, key, err := a.CreateWorkshop(a.t.Context(), nw)
+	w, key, err := a.CreateWorkshop(a.t.Context(), client, nw)
 	if err != nil {
 		a.t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ type NewWorkshop struct {
 	Title     string
 	Context   string
 	Anonymous bool
+	// Capacity is the most participants it takes; 0 means DefaultCapacity.
+	Capacity int
 }
 
 // Workshop is a project kick-off where a team answers the questionnaire together.
@@ -25,7 +27,13 @@ type Workshop struct {
 	CreatedAt time.Time
 	Revealed  bool // the team may see each other's answers
 	Closed    bool // no more participants or submissions
+	Capacity  int  // the most participants it takes
+	Locked    bool // the facilitator stopped new participants joining
+	Joined    int  // how many participants it has, as it was read
 }
+
+// PlacesLeft is how many more people may join.
+func (w Workshop) PlacesLeft() int { return max(w.Capacity-w.Joined, 0) }
 
 // Participant is one person in a workshop and, once they have submitted,
 // their answers.
@@ -52,17 +60,34 @@ var (
 	// ErrWrongKey: the facilitator key is missing or does not open the workshop.
 	ErrWrongKey = &Error{Code: EUNAUTHORIZED,
 		Message: "This board opens only with the facilitator link (or, for the API, the facilitator key as a Bearer token)."}
+	// ErrFull: every place in the workshop is taken.
+	ErrFull = &Error{Code: EFULL,
+		Message: "This workshop is full: every place is taken. Ask your facilitator to make room."}
+	// ErrLocked: the facilitator stopped new participants joining.
+	ErrLocked = &Error{Code: EFULL,
+		Message: "The facilitator has closed this workshop to new participants. Ask them to open it again if you should be in."}
 )
 
 // Sentences for the person, in the errors of a code lookup.
 const (
 	msgNoWorkshop = "No workshop has that code. Check it with your facilitator: codes have six letters and digits."
+	msgRemoved    = "You are no longer in this workshop: the facilitator removed you, so your answers were not sent. They are kept: join again if the facilitator lets you, or leave the workshop to see your own result."
 	msgGuessing   = "Too many workshop codes that do not exist were tried from your network. Wait a minute, then check the code with your facilitator."
 )
 
 // CreateWorkshop stores a new workshop; the facilitator key it returns is
 // shown once (only its hash is kept).
-func (a *App) CreateWorkshop(ctx context.Context, nw NewWorkshop) (Workshop, string, error) {
+// client is the creator's network address, for the per-address limit.
+func (a *App) CreateWorkshop(ctx context.Context, client string, nw NewWorkshop) (Workshop, string, error) {
+	if nw.Capacity == 0 {
+		nw.Capacity = min(DefaultCapacity, a.limits.MaxCapacity)
+	}
+	if nw.Capacity < 1 || nw.Capacity > a.limits.MaxCapacity {
+		return Workshop{}, "", Errorf(EINVALID, "capacity: allow between 1 and %d participants.", a.limits.MaxCapacity)
+	}
+	if err := limit(a.workshops, client, msgTooManyWorkshops); err != nil {
+		return Workshop{}, "", err
+	}
 	return a.store.CreateWorkshop(ctx, nw)
 }
 
@@ -116,8 +141,12 @@ func (a *App) lookup(ctx context.Context, client, raw string, get func(context.C
 	return w, err
 }
 
-// Join adds a participant to the workshop (the store tells those watching).
-func (a *App) Join(ctx context.Context, code, name string) (Participant, error) {
+// Join adds a participant to the workshop (the store tells those watching);
+// client is their network address, for the per-address limit.
+func (a *App) Join(ctx context.Context, client, code, name string) (Participant, error) {
+	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
+		return Participant{}, err
+	}
 	return a.store.Join(ctx, code, name)
 }
 
@@ -128,19 +157,30 @@ func (a *App) Participant(ctx context.Context, code, id string) (Participant, er
 
 // Submit evaluates a participant's answers and records them, replacing
 // earlier ones; the participant's ResultID is their own share link.
-func (a *App) Submit(ctx context.Context, code, participantID string, answers rules.Answers) (Participant, error) {
+func (a *App) Submit(ctx context.Context, client, code, participantID string, answers rules.Answers) (Participant, error) {
 	checked, ev, err := a.Decide(answers)
 	if err != nil {
 		return Participant{}, err
 	}
-	return a.store.Submit(ctx, code, participantID, checked, ev)
+	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
+		return Participant{}, err
+	}
+	p, err := a.store.Submit(ctx, code, participantID, checked, ev)
+	if ErrorCode(err) == ENOTFOUND {
+		// The workshop was found before; the participant is gone.
+		err = &Error{Code: ENOTFOUND, Message: msgRemoved}
+	}
+	return p, err
 }
 
 // JoinAndSubmit is a new participant with their answers at once (the API's
 // one-call submission): both, or nothing.
-func (a *App) JoinAndSubmit(ctx context.Context, code, name string, answers rules.Answers) (Participant, error) {
+func (a *App) JoinAndSubmit(ctx context.Context, client, code, name string, answers rules.Answers) (Participant, error) {
 	checked, ev, err := a.Decide(answers)
 	if err != nil {
+		return Participant{}, err
+	}
+	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
 		return Participant{}, err
 	}
 	return a.store.JoinAndSubmit(ctx, code, name, checked, ev)
@@ -155,6 +195,22 @@ func (a *App) Reveal(ctx context.Context, code string) (Workshop, error) {
 // Close stops the workshop taking participants and answers.
 func (a *App) Close(ctx context.Context, code string) (Workshop, error) {
 	return a.store.CloseWorkshop(ctx, code)
+}
+
+// Lock stops new participants joining; those already in may still answer.
+func (a *App) Lock(ctx context.Context, code string) (Workshop, error) {
+	return a.store.Lock(ctx, code)
+}
+
+// Unlock lets new participants join again.
+func (a *App) Unlock(ctx context.Context, code string) (Workshop, error) {
+	return a.store.Unlock(ctx, code)
+}
+
+// RemoveParticipant takes a participant and their answers out of the
+// workshop, freeing their place; the board and summary follow.
+func (a *App) RemoveParticipant(ctx context.Context, code, id string) error {
+	return a.store.RemoveParticipant(ctx, code, id)
 }
 
 // Team is a workshop's participants and what their answers add up to.

@@ -92,27 +92,27 @@ func TestWorkshopChangesArePublished(t *testing.T) {
 	}{
 		{"join", func() (string, error) {
 			var err error
-			joined, err = app.Join(ctx, w.Code, "Ann")
+			joined, err = app.Join(ctx, client, w.Code, "Ann")
 			return joined.ID, err
 		}, stackfit.EventJoined, "", true},
 		{"submit", func() (string, error) {
-			p, err := app.Submit(ctx, w.Code, joined.ID, app.complete())
+			p, err := app.Submit(ctx, client, w.Code, joined.ID, app.complete())
 			return p.ID, err
 		}, stackfit.EventSubmitted, "", true},
 		{"join and submit at once", func() (string, error) {
-			p, err := app.JoinAndSubmit(ctx, w.Code, "Bob", app.complete())
+			p, err := app.JoinAndSubmit(ctx, client, w.Code, "Bob", app.complete())
 			return p.ID, err
 		}, stackfit.EventSubmitted, "", true},
 		{"submit answers the questionnaire does not offer", func() (string, error) {
-			_, err := app.Submit(ctx, w.Code, joined.ID, app.offTheList())
+			_, err := app.Submit(ctx, client, w.Code, joined.ID, app.offTheList())
 			return "", err
 		}, "", stackfit.EINVALID, false},
 		{"reveal", func() (string, error) { _, err := app.Reveal(ctx, w.Code); return "", err }, stackfit.EventRevealed, "", false},
 		{"reveal again", func() (string, error) { _, err := app.Reveal(ctx, w.Code); return "", err }, stackfit.EventRevealed, "", false},
 		{"close", func() (string, error) { _, err := app.Close(ctx, w.Code); return "", err }, stackfit.EventClosed, "", false},
-		{"join once closed", func() (string, error) { _, err := app.Join(ctx, w.Code, "Late"); return "", err }, "", stackfit.ECLOSED, false},
+		{"join once closed", func() (string, error) { _, err := app.Join(ctx, client, w.Code, "Late"); return "", err }, "", stackfit.ECLOSED, false},
 		{"submit once closed", func() (string, error) {
-			_, err := app.Submit(ctx, w.Code, joined.ID, app.complete())
+			_, err := app.Submit(ctx, client, w.Code, joined.ID, app.complete())
 			return "", err
 		}, "", stackfit.ECLOSED, false},
 	}
@@ -142,14 +142,14 @@ func TestSummarize(t *testing.T) {
 	app := newTestApp(t)
 	ctx := t.Context()
 	w, _ := app.workshop(stackfit.NewWorkshop{Title: "Billing rewrite"})
-	ann, err := app.Join(ctx, w.Code, "Ann")
+	ann, err := app.Join(ctx, client, w.Code, "Ann")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Join(ctx, w.Code, "Bob"); err != nil {
+	if _, err := app.Join(ctx, client, w.Code, "Bob"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Submit(ctx, w.Code, ann.ID, app.complete()); err != nil {
+	if _, err := app.Submit(ctx, client, w.Code, ann.ID, app.complete()); err != nil {
 		t.Fatal(err)
 	}
 	team, err := app.Summarize(ctx, w.Code)

@@ -339,3 +339,64 @@ func (p *person) fitsWidth(name string) {
 			p.eval(`String(document.documentElement.scrollWidth)`), p.eval(`String(window.innerWidth)`))
 	}
 }
+
+// TestWorkshopCapacity: a workshop of two places. The board counts the places
+// left live; the facilitator locks joining and removes a person with htmx,
+// without a reload; someone without JavaScript is told the workshop is closed
+// to newcomers, and joins once it opens again.
+func TestWorkshopCapacity(t *testing.T) {
+	app := startApp(t)
+	browser := newBrowser(t)
+
+	host := app.newPerson(t, browser)
+	host.followLive()
+	host.open("/w/new")
+	host.do(chromedp.SendKeys(chromedp.CSS("#title"), "Small room"), chromedp.SetValue(chromedp.CSS("#capacity"), "2"))
+	host.click(`form[action="/w"] button[type="submit"]`)
+	host.waitFor(`location.pathname.endsWith("/created")`)
+	code := host.text(".join-panel .join-code")
+	joinPath := "/w/" + code
+	host.open(joinPath + "/board")
+	host.waitConnected()
+	host.waitText("#board-places", "2 of 2 places left")
+	host.eval(`String(window.__noReload = 1)`)
+
+	ada := app.newPerson(t, browser)
+	ada.open(joinPath)
+	ada.join("Ada")
+	host.waitLive("#board-places", "1 of 2 places left")
+
+	// Grace opens the join page before the lock; Lin waits on it, live.
+	grace := app.newPerson(t, browser, withoutJS)
+	grace.open(joinPath)
+	lin := app.newPerson(t, browser)
+	lin.followLive()
+	lin.open(joinPath)
+	lin.waitConnected()
+	lin.eval(`String(window.__noReload = 1)`)
+
+	host.click(`#board-places form[action$="/lock"] button`)
+	host.waitLive("#board-places", "Joining is locked")
+	host.mustPassAxe("board with joining locked")
+	lin.waitLive("#workshop-live", "closed this workshop to new participants")
+	lin.mustPassAxe("join page while locked")
+
+	grace.expectConsole("status of 409")
+	grace.do(chromedp.SendKeys(chromedp.CSS("#name"), "Grace"))
+	grace.click(`form[action$="/join"] button[type="submit"]`)
+	grace.waitFor(`document.querySelector("#error-title") !== null`)
+	grace.mustSee("main", "closed this workshop to new participants")
+
+	host.click(`.people button.remove`)
+	host.waitLive("#board-status", "0 joined")
+	if n := host.eval(`String(document.querySelectorAll(".people li").length)`); n != "0" {
+		t.Errorf("%s people on the board after the removal, want 0", n)
+	}
+	host.click(`#board-places form[action$="/unlock"] button`)
+	host.waitLive("#board-places", "2 of 2 places left")
+	lin.waitLive("#workshop-live", "Join the workshop")
+
+	grace.open(joinPath)
+	grace.join("Grace")
+	host.waitLive("#board-places", "1 of 2 places left")
+}

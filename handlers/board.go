@@ -24,6 +24,7 @@ type boardView struct {
 
 // boardBody is the part of the board that updates live.
 type boardBody struct {
+	CSRF       string // for the lock and remove buttons, which update with the board
 	W          stackfit.Workshop
 	Joined     int
 	Finished   int
@@ -36,6 +37,7 @@ type boardBody struct {
 }
 
 type personView struct {
+	ID       string // for the remove button
 	Name     string
 	Finished bool
 	Verdict  string // "Django · medium"
@@ -100,10 +102,13 @@ func (s *Server) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if isFragment(c) { // a board button enhanced by htmx, after its redirect
+		return s.render(c, http.StatusOK, "board", "board-body", body)
+	}
 	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body,
 		JoinURL: s.joinURL(c, w.Code)}
 	v.Live = true
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, http.StatusOK, "board", "", v)
 }
 
@@ -123,6 +128,22 @@ type stateChange func(ctx context.Context, code string) (stackfit.Workshop, erro
 
 func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reveal) }
 func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, s.app.Close) }
+func (s *Server) lockJoining(c echo.Context) error   { return s.changeOnBoard(c, s.app.Lock) }
+func (s *Server) unlockJoining(c echo.Context) error { return s.changeOnBoard(c, s.app.Unlock) }
+
+// removeParticipant is the board's remove button beside a person (form
+// field participant, their id): their place is freed and their answers
+// leave the team's.
+func (s *Server) removeParticipant(c echo.Context) error {
+	w, err := s.facilitated(c)
+	if err != nil {
+		return err
+	}
+	if err := s.app.RemoveParticipant(c.Request().Context(), w.Code, c.FormValue("participant")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+}
 
 // changeOnBoard is the board's reveal or close button.
 func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
@@ -142,8 +163,10 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 		return boardBody{}, err
 	}
 	sum := team.Summary
+	w.Joined = len(team.Participants) // read after w: the places left agree with the people listed
+	token, _ := c.Get("csrf").(string)
 	b := boardBody{
-		W: w, Joined: len(team.Participants), Team: s.verdict(sum.Evaluation),
+		CSRF: token, W: w, Joined: w.Joined, Team: s.verdict(sum.Evaluation),
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
 		Questions: s.questionRows(sum),
 	}
@@ -152,7 +175,7 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 	}
 	for i, p := range team.Participants {
 		name := w.DisplayName(p, i)
-		pv := personView{Name: name, Finished: p.Submitted}
+		pv := personView{ID: p.ID, Name: name, Finished: p.Submitted}
 		if p.Submitted {
 			b.Finished++
 			pv.Verdict = verdictLine(p.Evaluation)

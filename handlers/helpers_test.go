@@ -45,22 +45,34 @@ func startApp(t *testing.T, dbPath string) *testApp {
 }
 
 // startLoggingApp wires stackfit as cmd/stackfit does, logging to log.
-func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger, opts ...store.Option) *testApp {
+func startLoggingApp(t *testing.T, dbPath string, log *slog.Logger, opts ...any) *testApp {
 	t.Helper()
 	return startConfiguredApp(t, dbPath, handlers.Config{Logger: log}, opts...)
 }
 
 // startConfiguredApp is startLoggingApp with the handlers' configuration
-// (App and SessionKeys are filled in) and store options.
-func startConfiguredApp(t *testing.T, dbPath string, cfg handlers.Config, opts ...store.Option) *testApp {
+// (App and SessionKeys are filled in). Each of opts is a store.Option or a
+// stackfit.Option.
+func startConfiguredApp(t *testing.T, dbPath string, cfg handlers.Config, opts ...any) *testApp {
 	t.Helper()
 	return startTunedApp(t, dbPath, cfg, func(*http.Server) {}, opts...)
 }
 
 // startTunedApp is startConfiguredApp with the HTTP server's settings
 // (timeouts) changed by tune before it starts.
-func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*http.Server), opts ...store.Option) *testApp {
+func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*http.Server), opts ...any) *testApp {
 	t.Helper()
+	storeOpts, appOpts := []store.Option{}, []stackfit.Option{}
+	for _, o := range opts {
+		switch o := o.(type) {
+		case store.Option:
+			storeOpts = append(storeOpts, o)
+		case stackfit.Option:
+			appOpts = append(appOpts, o)
+		default:
+			t.Fatalf("option of type %T is neither a store.Option nor a stackfit.Option", o)
+		}
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -70,11 +82,11 @@ func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*
 		t.Fatal(err)
 	}
 	hub := events.NewHub()
-	st, err := store.Open(context.Background(), dbPath, append([]store.Option{store.PublishTo(hub)}, opts...)...)
+	st, err := store.Open(context.Background(), dbPath, append([]store.Option{store.PublishTo(hub)}, storeOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.App, cfg.SessionKeys, cfg.Logger = stackfit.New(rs, st, hub), testKeys, log
+	cfg.App, cfg.SessionKeys, cfg.Logger = stackfit.New(rs, st, hub, appOpts...), testKeys, log
 	h, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -30,6 +30,8 @@ func securityHeaders(tls bool) echo.MiddlewareFunc {
 			h.Set("Referrer-Policy", "same-origin")
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			// No other site may embed our responses (results, QR codes, exports).
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
 			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 			if tls {
 				h.Set("Strict-Transport-Security", "max-age=31536000")

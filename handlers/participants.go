@@ -134,7 +134,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 			return s.render(c, http.StatusUnprocessableEntity, "workshop", "", v)
 		}
 	}
-	part, err := s.app.Join(c.Request().Context(), w.Code, name)
+	part, err := s.app.Join(c.Request().Context(), c.RealIP(), w.Code, name)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (s *Server) joinWorkshop(c echo.Context) error {
 // submitToWorkshop sends the reviewed answers to the workshop this person
 // joined; the review page calls it instead of making a result of one's own.
 func (s *Server) submitToWorkshop(c echo.Context, p progress) error {
-	part, err := s.app.Submit(c.Request().Context(), p.Workshop.Code, p.Workshop.Participant, p.Answers)
+	part, err := s.app.Submit(c.Request().Context(), c.RealIP(), p.Workshop.Code, p.Workshop.Participant, p.Answers)
 	if err != nil {
 		return err
 	}
@@ -202,13 +202,20 @@ func (s *Server) leaveWorkshop(c echo.Context) error {
 }
 
 // participantEvents streams the participant's status block, again whenever
-// the facilitator reveals or closes the workshop.
+// the facilitator reveals, closes, locks or unlocks the workshop (the join
+// form comes and goes with the lock).
 func (s *Server) participantEvents(c echo.Context) error {
 	w, err := s.findWorkshop(c, c.Param("code"))
 	if err != nil {
 		return err
 	}
 	view := func(w stackfit.Workshop) (any, error) { return s.workshopView(c, w) }
-	changed := func(e stackfit.Event) bool { return e.Kind == stackfit.EventRevealed || e.Kind == stackfit.EventClosed }
+	changed := func(e stackfit.Event) bool {
+		switch e.Kind {
+		case stackfit.EventRevealed, stackfit.EventClosed, stackfit.EventLocked, stackfit.EventUnlocked:
+			return true
+		}
+		return false
+	}
 	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
 }

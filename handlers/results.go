@@ -138,7 +138,7 @@ func (s *Server) createResult(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
 	}
-	res, err := s.app.SaveResult(c.Request().Context(), answers)
+	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), answers)
 	if err != nil {
 		return err
 	}

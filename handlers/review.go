@@ -51,7 +51,7 @@ func (s *Server) submitReview(c echo.Context) error {
 	if p.Workshop != nil {
 		return s.submitToWorkshop(c, p)
 	}
-	res, err := s.app.SaveResult(c.Request().Context(), p.Answers)
+	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), p.Answers)
 	if err != nil {
 		return err
 	}

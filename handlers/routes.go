@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"slices"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"stackfit/handlers/respond"
 	"stackfit/static"
 )
 
@@ -12,51 +15,74 @@ func (s *Server) routes(e *echo.Echo) {
 	e.Pre(middleware.RemoveTrailingSlash(), headAsGet)
 	e.Use(s.logRequests, s.recoverPanics(), securityHeaders(s.secure), middleware.BodyLimit(bodyLimit))
 
+	// Static assets set their own long cache headers (static.Assets).
 	e.GET(static.Prefix+"*", echo.WrapHandler(s.assets))
 	e.GET("/healthz", s.health)
 
 	// The JSON API declares its own routes (handlers/api/api.go).
 	s.api.Routes(e.Group("/api/v1"))
 
-	// Pages: CSRF protection on every state-changing form post.
-	pages := e.Group("", s.csrf())
+	// Pages: CSRF protection on every state-changing form post. Answers,
+	// workshops and facilitator keys (the created page and the board show
+	// the facilitator link) are never kept by a cache (noStore); a result, a
+	// capability link, only by the browser that opened it (private).
+	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{s.csrf()}}
+	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
 	pages.GET("/", s.home)
 	pages.GET("/how", s.how)
 
-	pages.GET("/q", s.resume)
-	pages.POST("/q/reset", s.reset)
-	pages.GET("/q/review", s.review)
-	pages.POST("/q/review", s.submitReview)
-	pages.GET("/q/:section", s.showStep)
-	pages.POST("/q/:section", s.saveStep)
+	pages.GET("/q", s.resume, noStore)
+	pages.POST("/q/reset", s.reset, noStore)
+	pages.GET("/q/review", s.review, noStore)
+	pages.POST("/q/review", s.submitReview, noStore)
+	pages.GET("/q/:section", s.showStep, noStore)
+	pages.POST("/q/:section", s.saveStep, noStore)
 
-	pages.POST("/r", s.createResult)
-	pages.GET("/r/:id", s.showResult)
-	pages.GET("/r/:id/what-if", s.whatIf)
-	pages.POST("/r/:id/start", s.startFromResult)
-	pages.GET("/r/:id/decision.md", s.downloadRecord)
-	pages.GET("/r/:id/result.json", s.downloadJSON)
-	pages.GET("/r/:id/qr.svg", s.resultQR)
+	pages.POST("/r", s.createResult, noStore)
+	pages.GET("/r/:id", s.showResult, private)
+	pages.GET("/r/:id/what-if", s.whatIf, private)
+	pages.POST("/r/:id/start", s.startFromResult, noStore)
+	pages.GET("/r/:id/decision.md", s.downloadRecord, noStore)
+	pages.GET("/r/:id/result.json", s.downloadJSON, noStore)
+	pages.GET("/r/:id/qr.svg", s.resultQR) // sets its own (qrCode)
 
 	// Workshops: the facilitator's pages need the key kept in the session.
-	pages.GET("/w", s.joinByCode)
-	pages.GET("/w/new", s.newWorkshop)
-	pages.POST("/w", s.createWorkshop)
-	pages.GET("/w/:code", s.showWorkshop)
-	pages.POST("/w/:code/join", s.joinWorkshop)
-	pages.POST("/w/:code/answers", s.changeAnswers)
-	pages.POST("/w/:code/leave", s.leaveWorkshop)
-	pages.GET("/w/:code/events", s.participantEvents)
-	pages.GET("/w/:code/created", s.workshopCreated)
-	pages.GET("/w/:code/present", s.present)
-	pages.GET("/w/:code/qr.svg", s.workshopQR)
-	pages.GET("/w/:code/board", s.board)
-	pages.GET("/w/:code/board/events", s.boardEvents)
-	pages.POST("/w/:code/reveal", s.reveal)
-	pages.POST("/w/:code/close", s.closeWorkshop)
-	pages.GET("/w/:code/decision.md", s.exportRecord)
-	pages.GET("/w/:code/answers.csv", s.exportCSV)
-	pages.GET("/w/:code/summary.json", s.exportJSON)
+	pages.GET("/w", s.joinByCode, noStore)
+	pages.GET("/w/new", s.newWorkshop, noStore)
+	pages.POST("/w", s.createWorkshop, noStore)
+	pages.GET("/w/:code", s.showWorkshop, noStore)
+	pages.POST("/w/:code/join", s.joinWorkshop, noStore)
+	pages.POST("/w/:code/answers", s.changeAnswers, noStore)
+	pages.POST("/w/:code/leave", s.leaveWorkshop, noStore)
+	pages.GET("/w/:code/events", s.participantEvents, noStore)
+	pages.GET("/w/:code/created", s.workshopCreated, noStore)
+	pages.GET("/w/:code/present", s.present, noStore)
+	pages.GET("/w/:code/qr.svg", s.workshopQR) // sets its own (qrCode)
+	pages.GET("/w/:code/board", s.board, noStore)
+	pages.GET("/w/:code/board/events", s.boardEvents, noStore)
+	pages.POST("/w/:code/reveal", s.reveal, noStore)
+	pages.POST("/w/:code/close", s.closeWorkshop, noStore)
+	pages.POST("/w/:code/lock", s.lockJoining, noStore)
+	pages.POST("/w/:code/unlock", s.unlockJoining, noStore)
+	pages.POST("/w/:code/remove", s.removeParticipant, noStore)
+	pages.GET("/w/:code/decision.md", s.exportRecord, noStore)
+	pages.GET("/w/:code/answers.csv", s.exportCSV, noStore)
+	pages.GET("/w/:code/summary.json", s.exportJSON, noStore)
+}
 
-	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+// routeSet adds routes that share middleware. It stands in for echo.Group,
+// whose Use registers a catch-all 404 route for the group: that route would
+// answer a known path requested with the wrong method with 404, where Echo's
+// router otherwise answers 405 with an Allow header.
+type routeSet struct {
+	e          *echo.Echo
+	middleware []echo.MiddlewareFunc
+}
+
+func (r routeSet) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.e.GET(path, h, slices.Concat(r.middleware, m)...)
+}
+
+func (r routeSet) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.e.POST(path, h, slices.Concat(r.middleware, m)...)
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"time"
@@ -68,15 +67,14 @@ func (s *Server) exportCSV(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	out := csv.NewWriter(&buf)
 	header := []string{"participant", "submitted_at", "recommendation", "confidence"}
 	questions := s.rules.Questions()
 	for _, q := range questions {
 		header = append(header, q.ID)
 	}
-	out.Write(header)
+	writeCSVRow(&buf, header)
 	for i, p := range parts {
-		row := []string{spreadsheetSafe(w.DisplayName(p, i)), "", "", ""}
+		row := []string{w.DisplayName(p, i), "", "", ""}
 		if p.Submitted {
 			row[1] = p.SubmittedAt.UTC().Format(time.RFC3339)
 			row[2], row[3] = string(p.Evaluation.Recommendation), string(p.Evaluation.Confidence)
@@ -84,20 +82,43 @@ func (s *Server) exportCSV(c echo.Context) error {
 		for _, q := range questions {
 			row = append(row, strings.Join(p.Answers[q.ID].Options, ";"))
 		}
-		out.Write(row)
-	}
-	out.Flush()
-	if err := out.Error(); err != nil {
-		return err
+		writeCSVRow(&buf, row)
 	}
 	return download(c, "stackfit-workshop-"+w.Code+".csv", "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// spreadsheetSafe keeps a name from being run as a formula when the CSV is
-// opened in a spreadsheet (CSV injection).
-func spreadsheetSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+// writeCSVRow writes one row (RFC 4180) with every cell quoted and made
+// spreadsheetSafe. encoding/csv quotes a cell only when a comma needs it, so
+// a name such as ;=1+1; stayed bare and became a formula cell in locales
+// where ";" separates cells; quoted, it is one cell of text everywhere.
+func writeCSVRow(b *bytes.Buffer, cells []string) {
+	for i, cell := range cells {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(spreadsheetSafe(cell), `"`, `""`))
+		b.WriteByte('"')
 	}
-	return s
+	b.WriteByte('\n')
 }
+
+// spreadsheetSafe keeps a cell from being run as a formula when the CSV is
+// opened in a spreadsheet (CSV injection; OWASP's advice): a quote goes before
+// a formula's first character at the start of the cell, and also after a
+// separator or quote, where a program that splits on ";" or ignores the
+// quoting would start a new cell.
+func spreadsheetSafe(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if strings.ContainsRune(formulaStart, r) && (i == 0 || strings.ContainsRune(`,;"`, rune(s[i-1]))) {
+			b.WriteByte('\'')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// formulaStart are the characters with which spreadsheets start a formula
+// (or, tab and carriage return, shift a cell so that one does).
+const formulaStart = "=+-@\t\r\x00"

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,23 +16,35 @@ type newWorkshopView struct {
 	Layout
 	Title, Context string
 	Anonymous      bool
+	Capacity       string // as typed
+	MaxCapacity    int
 	Problems       []form.FieldProblem
 }
 
 func (s *Server) newWorkshop(c echo.Context) error {
-	return s.render(c, http.StatusOK, "workshop-new", "", newWorkshopView{Layout: s.layout(c, "Run a workshop")})
+	most := s.app.Limits().MaxCapacity
+	v := newWorkshopView{Layout: s.layout(c, "Run a workshop"), MaxCapacity: most,
+		Capacity: strconv.Itoa(min(stackfit.DefaultCapacity, most))}
+	return s.render(c, http.StatusOK, "workshop-new", "", v)
 }
 
 // createWorkshop makes a workshop and keeps its facilitator key in this
 // browser's session; the key is shown once on the next page.
 func (s *Server) createWorkshop(c echo.Context) error {
 	nw, problems := form.NewWorkshop(c.FormValue("title"), c.FormValue("context"), c.FormValue("anonymous"))
+	most := s.app.Limits().MaxCapacity
+	capacity, problem := form.Capacity(c.FormValue("capacity"), most)
+	if problem != nil {
+		problems = append(problems, *problem)
+	}
+	nw.Capacity = capacity
 	if len(problems) > 0 {
 		v := newWorkshopView{Layout: s.layout(c, "Check the workshop: Run a workshop"),
-			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous, Problems: problems}
+			Title: c.FormValue("title"), Context: c.FormValue("context"), Anonymous: nw.Anonymous,
+			Capacity: c.FormValue("capacity"), MaxCapacity: most, Problems: problems}
 		return s.render(c, http.StatusUnprocessableEntity, "workshop-new", "", v)
 	}
-	w, key, err := s.app.CreateWorkshop(c.Request().Context(), nw)
+	w, key, err := s.app.CreateWorkshop(c.Request().Context(), c.RealIP(), nw)
 	if err != nil {
 		return err
 	}
@@ -73,7 +86,6 @@ func (s *Server) workshopCreated(c echo.Context) error {
 			return err
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "no-store") // the key must not linger in a cache
 	return s.render(c, http.StatusOK, "workshop-created", "", v)
 }
 

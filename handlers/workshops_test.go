@@ -537,7 +537,7 @@ func TestAnonymousExports(t *testing.T) {
 	md := fac.get("/w/" + code + "/decision.md")
 	mustContain(t, md.body, "consulted:\n  - \"2 participants, anonymously\"\n", "### Discussion points")
 	res := fac.get("/w/" + code + "/answers.csv")
-	mustContain(t, res.body, "\nParticipant 1,", "\nParticipant 2,")
+	mustContain(t, res.body, "\n\"Participant 1\",", "\n\"Participant 2\",") // every cell quoted
 	for _, r := range []response{md, res, fac.get("/w/" + code + "/summary.json")} {
 		mustNotContain(t, r.body, "Secret Sam")
 	}

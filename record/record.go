@@ -70,14 +70,14 @@ func Markdown(d Decision) []byte {
 	}
 	b.WriteString("---\n\n")
 
-	title := line(d.Title)
+	title := inert(line(d.Title))
 	if title == "" {
 		title = DefaultTitle
 	}
 	fmt.Fprintf(b, "# %s\n\n", title)
 
 	b.WriteString("## Context and Problem Statement\n\n")
-	if c := paragraphs(d.Context); c != "" {
+	if c := inert(paragraphs(d.Context)); c != "" {
 		b.WriteString(c + "\n\n")
 	}
 	fmt.Fprintf(b, "The team weighed Django against Node.js with stackfit's questionnaire, "+
@@ -355,6 +355,44 @@ func unsure(q *rules.Question, c rules.Choice) bool {
 func line(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// inert escapes Markdown and HTML in user text, line by line, so that it
+// reads as typed wherever the record is rendered: a link such as
+// [x](javascript:…), a tag, an entity or a line such as "## Decision
+// Outcome" shows as text instead of becoming a link, markup or a heading of
+// the record. Backslash escapes of ASCII punctuation are CommonMark's (§2.4).
+func inert(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = inertLine(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func inertLine(l string) string {
+	var b strings.Builder
+	for i, r := range l {
+		if strings.ContainsRune(markdownAnywhere, r) || (i == 0 && strings.ContainsRune(markdownLineStart, r)) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	l = b.String()
+	// "1. " or "1) " would start an ordered list.
+	if digits := len(l) - len(strings.TrimLeft(l, "0123456789")); digits > 0 && digits < len(l) && (l[digits] == '.' || l[digits] == ')') {
+		l = l[:digits] + "\\" + l[digits:]
+	}
+	return l
+}
+
+// markdownAnywhere start emphasis, code, links, images, tags, entities,
+// headings, quotes, tables and strikethrough wherever they are; the
+// characters of markdownLineStart start a list, a thematic break or a
+// heading's underline only at the start of a line.
+const (
+	markdownAnywhere  = "\\`*_[]<>&#|~!"
+	markdownLineStart = "-+="
+)
 
 // paragraphs keeps the paragraphs of free text but drops stray blank lines
 // and Windows line endings.

@@ -8,7 +8,11 @@ import (
 	"io"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Answers maps a question id to the person's choice. A missing question is unanswered.
@@ -105,8 +109,21 @@ func DecodeRequest(r io.Reader) (Answers, error) {
 // DecodeJSON reads one JSON object into v as strictly as DecodeRequest, with
 // the same messages, for requests that carry answers among other fields.
 // Errors about the JSON are *AnswerError; an error reading r is returned as is.
+//
+// Text that is not valid UTF-8, or a \u escape of half a surrogate pair, is
+// refused: encoding/json would quietly store U+FFFD in its place.
 func DecodeJSON(r io.Reader, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r, MaxRequestBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r, MaxRequestBytes+1))
+	if err != nil {
+		return fmt.Errorf("read answers: %w", err)
+	}
+	if len(body) > MaxRequestBytes {
+		return &AnswerError{Problem: fmt.Sprintf("the body is over %d KiB", MaxRequestBytes>>10)}
+	}
+	if at, ok := invalidText(body); ok {
+		return &AnswerError{Problem: fmt.Sprintf("the body is not valid UTF-8 text (byte %d)", at)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return describeJSONError(err)
@@ -118,6 +135,52 @@ func DecodeJSON(r io.Reader, v any) error {
 		return &AnswerError{Problem: "unexpected data after the JSON object"}
 	}
 	return nil
+}
+
+// invalidText finds the first byte of body that is not UTF-8, or that starts
+// a \u escape of an unpaired surrogate inside a JSON string.
+func invalidText(body []byte) (int, bool) {
+	for i := 0; i < len(body); {
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i, true
+		}
+		i += size
+	}
+	inString := false
+	for i := 0; i < len(body); i++ {
+		switch {
+		case body[i] == '"':
+			inString = !inString
+		case inString && body[i] == '\\' && i+1 < len(body):
+			if body[i+1] == 'u' {
+				if r := hexRune(body, i+2); utf16.IsSurrogate(r) {
+					low := rune(-1)
+					if i+7 < len(body) && body[i+6] == '\\' && body[i+7] == 'u' {
+						low = hexRune(body, i+8)
+					}
+					if utf16.DecodeRune(r, low) == unicode.ReplacementChar {
+						return i, true
+					}
+					i += 6 // the low half, checked with the high one
+				}
+			}
+			i++ // skip the escaped character
+		}
+	}
+	return 0, false
+}
+
+// hexRune is the four hex digits at body[at:], or -1.
+func hexRune(body []byte, at int) rune {
+	if at+4 > len(body) {
+		return -1
+	}
+	n, err := strconv.ParseUint(string(body[at:at+4]), 16, 16)
+	if err != nil {
+		return -1
+	}
+	return rune(n)
 }
 
 // DecodeAnswers reads the answers of a request decoded as raw JSON values.

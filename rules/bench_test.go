@@ -1,6 +1,8 @@
 package rules_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"testing"
 
 	"stackfit/rules"
@@ -47,6 +49,22 @@ func BenchmarkEvaluateOpen(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := rs.Evaluate(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeRequest reads a finished questionnaire's body as the API
+// does, the UTF-8 check included.
+func BenchmarkDecodeRequest(b *testing.B) {
+	body, err := json.Marshal(rules.Request{Answers: fullAnswers()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rules.DecodeRequest(bytes.NewReader(body)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -26,6 +26,9 @@ func FuzzEvaluate(f *testing.F) {
 		`{"answers": {}} {}`,
 		`[]`,
 		``,
+		"{\"answers\": {\"python\": \"str\xffong\"}}",
+		"{\"answers\": {\"pyt\xc3\": \"strong\"}}",
+		`{"answers": {"python": "\ud800"}}`,
 	} {
 		f.Add([]byte(seed))
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -23,22 +24,23 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join", stackfit.EventJoined, func(tx *sql.Tx) (stackfit.Participant, error) {
-		return join(ctx, tx, code, name)
+	return s.whileOpen(ctx, code, "join", stackfit.EventJoined, func(tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
+		return join(ctx, tx, w, name)
 	})
 }
 
 // whileOpen runs f in a transaction that first checks that the workshop
 // still takes answers, so a close cannot slip in between, and publishes
-// event once the transaction is committed.
-func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit.EventKind, f func(*sql.Tx) (stackfit.Participant, error)) (stackfit.Participant, error) {
+// event once the transaction is committed. f gets the workshop as the
+// transaction sees it.
+func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit.EventKind, f func(*sql.Tx, stackfit.Workshop) (stackfit.Participant, error)) (stackfit.Participant, error) {
 	var p stackfit.Participant
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := checkOpen(ctx, tx, code); err != nil {
+		w, err := checkOpen(ctx, tx, code)
+		if err != nil {
 			return err
 		}
-		var err error
-		p, err = f(tx)
+		p, err = f(tx, w)
 		return err
 	})
 	if err != nil {
@@ -58,7 +60,7 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !validID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(tx *sql.Tx) (stackfit.Participant, error) {
+	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(tx *sql.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
 		return submit(ctx, tx, code, participantID, answers, ev)
 	})
 }
@@ -71,13 +73,39 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(tx *sql.Tx) (stackfit.Participant, error) {
-		joined, err := join(ctx, tx, code, name)
+	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
+		joined, err := join(ctx, tx, w, name)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, joined.ID, answers, ev)
 	})
+}
+
+// RemoveParticipant deletes a participant and their answers from the
+// workshop, freeing their place, and publishes EventRemoved; the results row
+// of their own share link stays. stackfit.ErrNotFound for an unknown
+// workshop or participant.
+func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(id) {
+		return stackfit.ErrNotFound
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ? AND workshop = ?`, id, code)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(err, error(stackfit.ErrNotFound))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remove participant %s of workshop %s: %w", id, code, err)
+	}
+	s.events.Publish(code, stackfit.EventRemoved, id)
+	return nil
 }
 
 // Participant returns a participant of the workshop, or stackfit.ErrNotFound, also
@@ -110,23 +138,31 @@ func (s *Store) Participants(ctx context.Context, code string) ([]stackfit.Parti
 
 // checkOpen runs inside the transaction that then writes, so a workshop
 // closed a moment before is seen as closed: the writer's BEGIN IMMEDIATE
-// orders it after the close.
-func checkOpen(ctx context.Context, tx *sql.Tx, code string) error {
+// orders it after the close. It returns the workshop as the transaction
+// sees it.
+func checkOpen(ctx context.Context, tx *sql.Tx, code string) (stackfit.Workshop, error) {
 	w, err := readWorkshop(ctx, tx, code)
-	if err != nil {
-		return err
+	if err == nil && w.Closed {
+		err = stackfit.ErrClosed
 	}
-	if w.Closed {
-		return stackfit.ErrClosed
-	}
-	return nil
+	return w, err
 }
 
-func join(ctx context.Context, tx *sql.Tx, code, name string) (stackfit.Participant, error) {
+// join adds a participant to w unless it is locked or full. w is read in
+// the same transaction (checkOpen): BEGIN IMMEDIATE orders joins one after
+// another, so the count cannot change between the check and the insert, and
+// two people never both take the last place.
+func join(ctx context.Context, tx *sql.Tx, w stackfit.Workshop, name string) (stackfit.Participant, error) {
+	switch {
+	case w.Locked:
+		return stackfit.Participant{}, stackfit.ErrLocked
+	case w.PlacesLeft() == 0:
+		return stackfit.Participant{}, stackfit.ErrFull
+	}
 	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO participants (id, workshop, name, joined_at) VALUES (?, ?, ?, ?)`,
-		p.ID, code, p.Name, p.JoinedAt.Format(timeFormat))
+		p.ID, w.Code, p.Name, p.JoinedAt.Format(timeFormat))
 	if err != nil {
 		return stackfit.Participant{}, err
 	}

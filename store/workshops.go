@@ -29,7 +29,9 @@ const codeAttempts = 5
 var newCode = workshop.NewCode
 
 // workshopColumns are what readWorkshop scans, in its order.
-const workshopColumns = `code, title, context, anonymous, created_at, revealed_at IS NOT NULL, closed_at IS NOT NULL`
+// The count walks the participants_by_workshop index: a few hundred entries.
+const workshopColumns = `code, title, context, anonymous, created_at, revealed_at IS NOT NULL, closed_at IS NOT NULL,
+	capacity, locked_at IS NOT NULL, (SELECT count(*) FROM participants WHERE workshop = workshops.code)`
 
 // queryer is what the readers need of *sql.DB and *sql.Tx, so a write
 // transaction can check the rows it is about to change.
@@ -49,14 +51,20 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 	b := make([]byte, keyBytes)
 	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
 	key := base64.RawURLEncoding.EncodeToString(b)
-	w := stackfit.Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now()}
+	if nw.Capacity == 0 {
+		nw.Capacity = stackfit.DefaultCapacity
+	}
+	if nw.Capacity < 0 {
+		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "capacity: allow at least one participant.")
+	}
+	w := stackfit.Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now(), Capacity: nw.Capacity}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for range codeAttempts {
 			w.Code = newCode()
 			res, err := tx.ExecContext(ctx,
-				`INSERT INTO workshops (code, title, context, anonymous, key_hash, created_at)
-				 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
-				w.Code, w.Title, w.Context, w.Anonymous, hashKey(key), w.CreatedAt.Format(timeFormat))
+				`INSERT INTO workshops (code, title, context, anonymous, key_hash, created_at, capacity)
+				 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+				w.Code, w.Title, w.Context, w.Anonymous, hashKey(key), w.CreatedAt.Format(timeFormat), w.Capacity)
 			if err != nil {
 				return err
 			}
@@ -129,19 +137,35 @@ func (s *Store) CloseWorkshop(ctx context.Context, code string) (stackfit.Worksh
 	return s.stamp(ctx, code, "closed_at", "close", stackfit.EventClosed)
 }
 
+// Lock stops new participants joining; locking again keeps the first time.
+func (s *Store) Lock(ctx context.Context, code string) (stackfit.Workshop, error) {
+	return s.stamp(ctx, code, "locked_at", "lock", stackfit.EventLocked)
+}
+
+// Unlock lets new participants join again.
+func (s *Store) Unlock(ctx context.Context, code string) (stackfit.Workshop, error) {
+	return s.update(ctx, code, `locked_at = NULL`, "unlock", stackfit.EventUnlocked)
+}
+
 // stamp sets the timestamp column (a constant of this file, never input)
 // unless it is set already, publishes event after the commit, and returns
 // the workshop as it now is; verb names the action in errors.
 func (s *Store) stamp(ctx context.Context, code, column, verb string, event stackfit.EventKind) (stackfit.Workshop, error) {
+	return s.update(ctx, code, column+` = COALESCE(`+column+`, :now)`, verb, event)
+}
+
+// update applies set (constant SQL of this file, never input; :now is the
+// time) to the workshop, publishes event after the commit and returns the
+// workshop as it now is.
+func (s *Store) update(ctx context.Context, code, set, verb string, event stackfit.EventKind) (stackfit.Workshop, error) {
 	code, ok := workshop.ParseCode(code)
 	if !ok {
 		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}
 	var w stackfit.Workshop
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx,
-			`UPDATE workshops SET `+column+` = COALESCE(`+column+`, ?) WHERE code = ?`,
-			now().Format(timeFormat), code); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE workshops SET `+set+` WHERE code = :code`,
+			sql.Named("now", now().Format(timeFormat)), sql.Named("code", code)); err != nil {
 			return err
 		}
 		var err error
@@ -167,7 +191,8 @@ func scanWorkshop(row *sql.Row, extra ...any) (stackfit.Workshop, error) {
 		w       stackfit.Workshop
 		created string
 	)
-	err := row.Scan(append([]any{&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed}, extra...)...)
+	err := row.Scan(append([]any{&w.Code, &w.Title, &w.Context, &w.Anonymous, &created, &w.Revealed, &w.Closed,
+		&w.Capacity, &w.Locked, &w.Joined}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}

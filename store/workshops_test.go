@@ -63,7 +63,8 @@ func TestCreateAndReadWorkshop(t *testing.T) {
 	if len(key) != 43 || strings.ContainsAny(key, "+/=") {
 		t.Errorf("key %q is not 43 URL-safe characters", key)
 	}
-	want := stackfit.Workshop{Code: created.Code, Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true, CreatedAt: created.CreatedAt}
+	want := stackfit.Workshop{Code: created.Code, Title: "Billing rewrite", Context: "Q3 kick-off", Anonymous: true, CreatedAt: created.CreatedAt,
+		Capacity: stackfit.DefaultCapacity}
 	if created != want {
 		t.Errorf("created %+v, want %+v", created, want)
 	}
@@ -527,8 +528,8 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if err := st.read.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if version != 2 {
-		t.Errorf("schema version %d, want 2", version)
+	if version != 3 {
+		t.Errorf("schema version %d, want 3", version)
 	}
 	if _, err := st.Result(ctx, res.ID); err != nil {
 		t.Errorf("the old result: %v", err)

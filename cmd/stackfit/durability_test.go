@@ -55,6 +55,7 @@ func buildBinary(t testing.TB) string {
 
 var readyLine = regexp.MustCompile(`ready on (http://\S+)`)
 
+// startServer runs the binary on db with the extra flags.
 func startServer(t testing.TB, bin, db string, flags ...string) *server {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, flags...)...)
@@ -95,7 +96,8 @@ func TestDurability(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	db := filepath.Join(t.TempDir(), "durable.db")
-	srv := startServer(t, bin, db)
+	// Every post comes from one address: the results limit must let them all through.
+	srv := startServer(t, bin, db, "--results-burst", "1000")
 
 	const posts = 100
 	var (

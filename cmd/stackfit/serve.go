@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +41,9 @@ type serveConfig struct {
 	// connections wait in the kernel's queue instead of costing a
 	// descriptor and a goroutine each.
 	maxConns int
-	envErr   error // an environment variable that is not a number
+	limits   stackfit.Limits
+	// envErr is a bad value in a STACKFIT_ variable, reported at start.
+	envErr error
 }
 
 // The default caps. A whole office behind one address (600 streams) can
@@ -66,6 +70,68 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.maxConns, "max-connections", c.envInt(getenv, "STACKFIT_MAX_CONNECTIONS", defaultMaxConns),
 		"open connections at once, 0 for no cap; keep it above --max-streams (env STACKFIT_MAX_CONNECTIONS)")
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
+	c.limitFlags(fs, getenv)
+}
+
+// limitFlags declares the per-address limits and the largest workshop.
+// Their environment variables are applied as the flags' values before the
+// command line is parsed, so a bad value is reported like a bad flag.
+func (c *serveConfig) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
+	l := &c.limits
+	*l = stackfit.DefaultLimits()
+	rates := []struct {
+		name, what string
+		rate       *stackfit.Rate
+	}{
+		{"results", "results made", &l.Results},
+		{"workshops", "workshops created", &l.Workshops},
+		{"submissions", "joins and answers sent to workshops", &l.Submissions},
+	}
+	env := map[string]string{}
+	for _, r := range rates {
+		burst, perMinute := r.name+"-burst", r.name+"-per-minute"
+		env[burst] = "STACKFIT_" + strings.ToUpper(r.name) + "_BURST"
+		env[perMinute] = "STACKFIT_" + strings.ToUpper(r.name) + "_PER_MINUTE"
+		fs.IntVar(&r.rate.Burst, burst, r.rate.Burst, fmt.Sprintf("`n` %s at once per client address (env %s)", r.what, env[burst]))
+		fs.Float64Var(&r.rate.PerMinute, perMinute, r.rate.PerMinute, fmt.Sprintf("then `n` more %s a minute per address (env %s)", r.what, env[perMinute]))
+	}
+	fs.BoolVar(&l.Off, "no-limits", false, "switch off every per-address limit, for load tests behind a gateway that limits (env STACKFIT_NO_LIMITS=1)")
+	env["no-limits"] = "STACKFIT_NO_LIMITS"
+	fs.IntVar(&l.MaxCapacity, "max-capacity", l.MaxCapacity, "the most participants a facilitator may allow in one workshop (env STACKFIT_MAX_CAPACITY)")
+	env["max-capacity"] = "STACKFIT_MAX_CAPACITY"
+	for _, name := range slices.Sorted(maps.Keys(env)) {
+		variable := env[name]
+		if v := getenv(variable); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q: %w", variable, v, err))
+			}
+		}
+	}
+}
+
+// checkLimits refuses limits that would make no sense, and warns about
+// those that weaken the server or a workshop.
+func (c *serveConfig) checkLimits(log *slog.Logger) error {
+	if c.envErr != nil {
+		return c.envErr
+	}
+	l := c.limits
+	for name, r := range map[string]stackfit.Rate{"results": l.Results, "workshops": l.Workshops, "submissions": l.Submissions} {
+		if r.Burst < 1 || r.PerMinute <= 0 {
+			return fmt.Errorf("--%s-burst must be at least 1 and --%s-per-minute above 0 (--no-limits switches the limits off)", name, name)
+		}
+	}
+	if l.MaxCapacity < 1 {
+		return errors.New("--max-capacity must be at least 1")
+	}
+	if l.Off {
+		c.streams.PerClient = 0 // the per-address stream cap is one of them
+		log.Warn("per-address limits are off (--no-limits): any one client may make results, workshops and submissions, guess join codes and open event streams, without limit; serve like this only behind a gateway that limits")
+	} else if l.Submissions.Burst < l.MaxCapacity {
+		log.Warn("a whole office behind one address cannot fill a workshop: --submissions-burst is below --max-capacity",
+			"submissions_burst", l.Submissions.Burst, "max_capacity", l.MaxCapacity)
+	}
+	return nil
 }
 
 // envInt is the number in the environment variable, or def when it is
@@ -96,8 +162,8 @@ func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr
 }
 
 func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Writer, log *slog.Logger) error {
-	if c.envErr != nil {
-		return c.envErr
+	if err := c.checkLimits(log); err != nil {
+		return err
 	}
 	if err := c.checkOrigin(); err != nil {
 		return err
@@ -123,8 +189,8 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		proxies = strings.Split(c.proxies, ",")
 	}
 	stopping := make(chan struct{})
-	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub), Logger: log, BaseURL: c.baseURL,
-		SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams})
+	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, stackfit.WithLimits(c.limits)), Logger: log,
+		BaseURL: c.baseURL, SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams})
 	if err != nil {
 		return err
 	}

@@ -47,20 +47,31 @@ func New(cfg Config) *Handler {
 	return h
 }
 
-// Routes declares the API's routes on g, the group at /api/v1.
+// Routes declares the API's routes on g, the group at /api/v1. Middleware is
+// given route by route, not with g.Use: that would register a catch-all 404
+// route, and a known path asked with the wrong method would get 404, not 405
+// with Allow. Every route gets requireJSON, so that no post can miss the
+// API's CSRF defence. Results are the person's own (private); workshop
+// replies carry keys and answers (no-store).
 func (h *Handler) Routes(g *echo.Group) {
-	g.Use(requireJSON)
-	g.GET("/questionnaire", h.questionnaire)
-	g.GET("/criteria", h.criteria)
-	g.POST("/evaluate", h.evaluate)
-	g.POST("/results", h.createResult)
-	g.GET("/results/:id", h.result)
-	g.POST("/workshops", h.createWorkshop)
-	g.POST("/workshops/:code/submissions", h.submit)
-	g.GET("/workshops/:code/summary", h.summary)
-	g.GET("/workshops/:code/events", h.events)
-	g.POST("/workshops/:code/reveal", h.reveal)
-	g.POST("/workshops/:code/close", h.close)
+	add := func(method, path string, handler echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		g.Add(method, path, handler, append([]echo.MiddlewareFunc{requireJSON}, m...)...)
+	}
+	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
+	add(http.MethodGet, "/questionnaire", h.questionnaire)
+	add(http.MethodGet, "/criteria", h.criteria)
+	add(http.MethodPost, "/evaluate", h.evaluate)
+	add(http.MethodPost, "/results", h.createResult, private)
+	add(http.MethodGet, "/results/:id", h.result, private)
+	add(http.MethodPost, "/workshops", h.createWorkshop, noStore)
+	add(http.MethodPost, "/workshops/:code/submissions", h.submit, noStore)
+	add(http.MethodGet, "/workshops/:code/summary", h.summary, noStore)
+	add(http.MethodGet, "/workshops/:code/events", h.events, noStore)
+	add(http.MethodPost, "/workshops/:code/reveal", h.reveal, noStore)
+	add(http.MethodPost, "/workshops/:code/close", h.close, noStore)
+	add(http.MethodPost, "/workshops/:code/lock", h.lock, noStore)
+	add(http.MethodPost, "/workshops/:code/unlock", h.unlock, noStore)
+	add(http.MethodDelete, "/workshops/:code/participants/:id", h.removeParticipant, noStore)
 }
 
 // requireJSON refuses API posts that are not JSON. Besides a clear error, this

@@ -57,7 +57,7 @@ func (h *Handler) createResult(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := h.app.SaveResult(c.Request().Context(), answers)
+	res, err := h.app.SaveResult(c.Request().Context(), c.RealIP(), answers)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package form
 
 import (
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"stackfit"
@@ -21,39 +19,44 @@ type FieldProblem struct {
 }
 
 // NewWorkshop checks the new-workshop form, and the API's fields of the same
-// names: the title and context trimmed, anonymous when "yes" or "true".
+// names: the title and context as text() leaves them, anonymous when "yes"
+// or "true".
 func NewWorkshop(title, context, anonymous string) (stackfit.NewWorkshop, []FieldProblem) {
-	nw := stackfit.NewWorkshop{
-		Title:     strings.TrimSpace(title),
-		Context:   strings.TrimSpace(context),
-		Anonymous: anonymous == "yes" || anonymous == "true",
-	}
+	nw := stackfit.NewWorkshop{Anonymous: anonymous == "yes" || anonymous == "true"}
 	var problems []FieldProblem
+	var problem string
+	nw.Title, problem = text("title", title, false)
 	switch {
+	case problem != "":
 	case nw.Title == "":
-		problems = append(problems, FieldProblem{"title", "Title", "Give the workshop a title, such as “Booking platform v2 kickoff”."})
-	case utf8.RuneCountInString(nw.Title) > maxTitle || !printable(nw.Title):
-		problems = append(problems, FieldProblem{"title", "Title", "Keep the title to one line of at most 120 characters."})
+		problem = "Give the workshop a title, such as “Booking platform v2 kickoff”."
+	case utf8.RuneCountInString(nw.Title) > maxTitle:
+		problem = "Keep the title to one line of at most 120 characters."
 	}
-	if utf8.RuneCountInString(nw.Context) > maxContext || !utf8.ValidString(nw.Context) {
-		problems = append(problems, FieldProblem{"context", "Context", "Keep the context to at most 1000 characters."})
+	if problem != "" {
+		problems = append(problems, FieldProblem{"title", "Title", problem})
+	}
+	nw.Context, problem = text("context", context, true)
+	if problem == "" && utf8.RuneCountInString(nw.Context) > maxContext {
+		problem = "Keep the context to at most 1000 characters."
+	}
+	if problem != "" {
+		problems = append(problems, FieldProblem{"context", "Context", problem})
 	}
 	return nw, problems
 }
 
-// Name checks a participant's display name: the name trimmed, or a
-// sentence saying what to change.
+// Name checks a participant's display name: the name as text() leaves it,
+// or a sentence saying what to change.
 func Name(name string) (string, string) {
-	name = strings.TrimSpace(name)
+	name, problem := text("name", name, false)
 	switch {
+	case problem != "":
+		return "", problem
 	case name == "":
 		return "", "Give the name the others will see on the board."
-	case utf8.RuneCountInString(name) > maxName || !printable(name):
+	case utf8.RuneCountInString(name) > maxName:
 		return "", "Keep the name to one line of at most 60 characters."
 	}
 	return name, ""
-}
-
-func printable(s string) bool {
-	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) < 0
 }

@@ -45,7 +45,11 @@ var statusOf = map[string]int{
 	stackfit.ECLOSED:       http.StatusConflict,
 	stackfit.EUNAUTHORIZED: http.StatusUnauthorized,
 	stackfit.ELIMIT:        http.StatusTooManyRequests,
-	stackfit.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	// A full or locked workshop is the workshop's state, not this client's
+	// pace: 409 like a closed one, since waiting (what 429 and Retry-After
+	// would say) does not free a place, the facilitator does.
+	stackfit.EFULL:        http.StatusConflict,
+	stackfit.EUNAVAILABLE: http.StatusServiceUnavailable,
 }
 
 // Status is the HTTP status of err and the sentence to show for it ("" for
@@ -154,4 +158,15 @@ func (l Links) fromProxy(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// CacheControl sets the Cache-Control header of every response of a route,
+// errors included, to value ("no-store", "private").
+func CacheControl(value string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Cache-Control", value)
+			return next(c)
+		}
+	}
 }

@@ -1,0 +1,171 @@
+package stackfit
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Rate is a per-address allowance: Burst actions at once, then PerMinute
+// more each minute. A zero Burst means no limit.
+type Rate struct {
+	Burst     int
+	PerMinute float64
+}
+
+// Limits are the allowances of one client address for the writes anyone may
+// make without an account. They stop one client from filling the disk
+// while leaving room for a whole office behind one address.
+type Limits struct {
+	Results     Rate // results made from the questionnaire, pages and API
+	Workshops   Rate // workshops created
+	Submissions Rate // joins and answers sent to workshops
+	// Off switches off every per-address limit, the join-code guard too:
+	// for load tests behind a gateway that limits on its own.
+	Off bool
+	// MaxCapacity is the most participants a facilitator may allow in one
+	// workshop; 0 means DefaultCapacity.
+	MaxCapacity int
+}
+
+// DefaultCapacity is a workshop's participant cap unless its facilitator
+// sets another: a large all-hands, far beyond a kick-off meeting.
+const DefaultCapacity = 500
+
+// DefaultLimits are the limits unless the operator sets others. A whole
+// office may share one address, so the submission burst covers a full
+// workshop: every one of DefaultCapacity people joining and sending answers.
+func DefaultLimits() Limits {
+	return Limits{
+		Results:     Rate{Burst: 60, PerMinute: 20},
+		Workshops:   Rate{Burst: 10, PerMinute: 1},
+		Submissions: Rate{Burst: 2 * DefaultCapacity, PerMinute: 120},
+		MaxCapacity: DefaultCapacity,
+	}
+}
+
+// Option configures an App at New.
+type Option func(*App)
+
+// WithLimits sets the per-address limits and the largest workshop; without
+// it the App keeps DefaultLimits.
+func WithLimits(l Limits) Option {
+	return func(a *App) { a.setLimits(l) }
+}
+
+func (a *App) setLimits(l Limits) {
+	if l.MaxCapacity <= 0 {
+		l.MaxCapacity = DefaultCapacity
+	}
+	a.limits = l
+	a.results = newAddressLimiter(l.Results, l.Off)
+	a.workshops = newAddressLimiter(l.Workshops, l.Off)
+	a.submissions = newAddressLimiter(l.Submissions, l.Off)
+	a.guard.off = l.Off
+}
+
+// Limits are the limits the App enforces.
+func (a *App) Limits() Limits { return a.limits }
+
+// maxClients bounds each limiter's memory. Idle addresses are forgotten
+// every minute; past this many at once (an attacker with a whole IPv6
+// prefix), arbitrary ones are forgotten, which only gives them a fresh
+// allowance.
+const maxClients = 100_000
+
+// addressLimiter keeps a token bucket per client address.
+type addressLimiter struct {
+	mu        sync.Mutex
+	rate      Rate
+	off       bool
+	clients   map[string]*rate.Limiter
+	lastSweep time.Time
+}
+
+func newAddressLimiter(r Rate, off bool) *addressLimiter {
+	return &addressLimiter{rate: r, off: off || r.Burst <= 0, clients: map[string]*rate.Limiter{}}
+}
+
+// take spends one action of client's allowance: 0 when it may go ahead,
+// else how long to wait, and then nothing is spent.
+func (l *addressLimiter) take(client string) time.Duration {
+	if l.off {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if now.Sub(l.lastSweep) > time.Minute || len(l.clients) >= maxClients {
+		l.sweep(now)
+		l.lastSweep = now
+	}
+	b, ok := l.clients[client]
+	if !ok {
+		b = rate.NewLimiter(rate.Limit(l.rate.PerMinute/60), l.rate.Burst)
+		l.clients[client] = b
+	}
+	r := b.ReserveN(now, 1)
+	if !r.OK() { // a zero rate with the burst spent: never again
+		return time.Duration(math.MaxInt64)
+	}
+	if wait := r.DelayFrom(now); wait > 0 {
+		r.CancelAt(now)
+		return wait
+	}
+	return 0
+}
+
+// sweep forgets clients whose allowance has refilled (they are idle), then,
+// if still too many, any. l.mu must be held.
+func (l *addressLimiter) sweep(now time.Time) {
+	for c, b := range l.clients {
+		if b.TokensAt(now) >= float64(l.rate.Burst) {
+			delete(l.clients, c)
+		}
+	}
+	for c := range l.clients {
+		if len(l.clients) < maxClients {
+			break
+		}
+		delete(l.clients, c)
+	}
+}
+
+// size is how many addresses the limiter remembers (for tests).
+func (l *addressLimiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.clients)
+}
+
+// Sentences for the person when a limit is reached; %s is how long to wait.
+const (
+	msgTooManyResults     = "Many results were made from your network in a short time, so this one was not saved. Your answers are kept: try again in %s."
+	msgTooManyWorkshops   = "Many workshops were started from your network in a short time, so this one was not created. Try again in %s."
+	msgTooManySubmissions = "Many answers were sent from your network in a short time, so yours were not sent. They are kept: try again in %s."
+)
+
+// limit is ELIMIT with msg when client has no allowance left in l.
+func limit(l *addressLimiter, client, msg string) error {
+	if wait := l.take(client); wait > 0 {
+		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait}
+	}
+	return nil
+}
+
+// waitWords says a wait as a person would: "a few seconds", "20 seconds",
+// "3 minutes", rounded up so that trying then succeeds.
+func waitWords(d time.Duration) string {
+	switch secs := int(math.Ceil(d.Seconds())); {
+	case secs <= 5:
+		return "a few seconds"
+	case secs < 90:
+		return strconv.Itoa(secs) + " seconds"
+	default:
+		return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
+	}
+}

@@ -1,0 +1,79 @@
+package stackfit
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestAddressLimiter(t *testing.T) {
+	l := newAddressLimiter(Rate{Burst: 3, PerMinute: 1}, false)
+	for i := range 3 {
+		if wait := l.take("a"); wait != 0 {
+			t.Fatalf("take %d within the burst: wait %v", i+1, wait)
+		}
+	}
+	wait := l.take("a")
+	if wait <= 0 || wait > time.Minute {
+		t.Errorf("past the burst: wait %v, want up to a minute", wait)
+	}
+	// A refused take spends nothing: the wait does not grow.
+	if again := l.take("a"); again > wait {
+		t.Errorf("second refusal: wait %v, more than the first %v", again, wait)
+	}
+	if wait := l.take("b"); wait != 0 {
+		t.Errorf("another address: wait %v", wait)
+	}
+	if wait := newAddressLimiter(Rate{Burst: 1, PerMinute: 1}, true).take("a"); wait != 0 {
+		t.Errorf("switched off: wait %v", wait)
+	}
+}
+
+// The limiter forgets addresses whose allowance has refilled, and never
+// remembers more than maxClients.
+func TestAddressLimiterMemory(t *testing.T) {
+	l := newAddressLimiter(Rate{Burst: 2, PerMinute: 1}, false)
+	l.take("idle")
+	l.take("busy")
+	l.take("busy")
+	l.mu.Lock()
+	l.sweep(time.Now().Add(90 * time.Second)) // "idle" has refilled its one token, "busy" not both
+	l.mu.Unlock()
+	if _, ok := l.clients["idle"]; ok || l.size() != 1 {
+		t.Errorf("after the sweep: %d addresses, idle kept %v; want only busy", l.size(), ok)
+	}
+	for i := range maxClients + 10 {
+		l.take("10.0." + strconv.Itoa(i))
+	}
+	if n := l.size(); n > maxClients {
+		t.Errorf("%d addresses remembered, want at most %d", n, maxClients)
+	}
+}
+
+func TestWaitWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Millisecond:   "a few seconds",
+		5 * time.Second:    "a few seconds",
+		5*time.Second + 1:  "6 seconds",
+		59 * time.Second:   "59 seconds",
+		90 * time.Second:   "2 minutes",
+		10*time.Minute - 1: "10 minutes",
+	} {
+		if got := waitWords(d); got != want {
+			t.Errorf("waitWords(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+// BenchmarkAddressLimiter is the cost a limited write pays, from many
+// addresses at once.
+func BenchmarkAddressLimiter(b *testing.B) {
+	l := newAddressLimiter(Rate{Burst: 1 << 30, PerMinute: 1}, false)
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			l.take("10.0.0." + strconv.Itoa(i%1000))
+			i++
+		}
+	})
+}
