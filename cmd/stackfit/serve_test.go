@@ -63,7 +63,8 @@ func TestCorruptDatabaseRefusedAtStart(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	db := filepath.Join(t.TempDir(), "stackfit.db")
-	srv := startServer(t, bin, db)
+	// 40 workshops from one address: more than the default burst allows.
+	srv := startServer(t, bin, db, "--workshops-burst", "100")
 	for range 40 {
 		postJSON(t, http.DefaultClient, srv.base+"/api/v1/workshops", "", map[string]any{"title": "Soon corrupt"}, 201, nil)
 	}
