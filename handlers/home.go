@@ -16,6 +16,9 @@ type homeView struct {
 	Answered  int
 	Results   []string
 	Join      joinForm
+	// Start is the first step, linked directly: a new visitor's first click
+	// costs no redirect through /q.
+	Start string
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -26,6 +29,7 @@ func (s *Server) home(c echo.Context) error {
 		Criteria:  len(s.rules.Criteria),
 		Answered:  len(p.Answers),
 		Results:   p.Results,
+		Start:     "/q/" + s.rules.Sections[0].ID,
 	}
 	if len(p.Answers) > 0 {
 		i := s.sectionIndex(p.Step)

@@ -13,7 +13,6 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
@@ -52,7 +51,7 @@ type Server struct {
 	log      *slog.Logger
 	views    *views.Templates
 	assets   *static.Assets
-	sessions *sessions.CookieStore
+	cookies  progressCookies
 	links    respond.Links
 	secure   bool // served over TLS: cookies get the Secure flag
 	api      *api.Handler
@@ -86,14 +85,7 @@ func New(cfg Config) (http.Handler, error) {
 	if s.views, err = views.Parse(s.templateFuncs()); err != nil {
 		return nil, err
 	}
-	s.sessions = sessions.NewCookieStore(cfg.SessionKeys[0], cfg.SessionKeys[1])
-	s.sessions.Options = &sessions.Options{
-		Path:     "/",
-		MaxAge:   60 * 24 * 3600, // progress is kept for two months
-		HttpOnly: true,
-		Secure:   s.secure,
-		SameSite: http.SameSiteLaxMode,
-	}
+	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -1,8 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/http"
 	"slices"
+
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,15 +61,62 @@ func (p *progress) facilitate(code, key string) {
 // maxOwnedResults keeps the cookie small; older results stay readable by link.
 const maxOwnedResults = 20
 
+// sessionMaxAge keeps progress for two months.
+const sessionMaxAge = 60 * 24 * 3600
+
+// progressCookies signs and encrypts the progress cookie. The progress is
+// JSON, sealed by securecookie without a serializer of its own: gorilla's
+// sessions put it in a gob-encoded map, and gob rebuilt its type information
+// on every request. Cookies from those days are still read (legacy) and
+// rewritten in the new form on the next change.
+type progressCookies struct {
+	codec, legacy *securecookie.SecureCookie
+	options       *sessions.Options
+}
+
+func newProgressCookies(hashKey, blockKey []byte, secure bool) progressCookies {
+	codec := securecookie.New(hashKey, blockKey).SetSerializer(securecookie.NopEncoder{}).MaxAge(sessionMaxAge)
+	// gorilla/sessions left its codec at its own 30 days.
+	legacy := securecookie.New(hashKey, blockKey).MaxAge(86400 * 30)
+	return progressCookies{codec: codec, legacy: legacy, options: &sessions.Options{
+		Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	}}
+}
+
+// read returns the progress's JSON from the request's cookie, and whether it
+// came in the current form.
+func (pc progressCookies) read(r *http.Request) (raw []byte, current bool) {
+	cookie, err := r.Cookie(sessionName)
+	if err != nil {
+		return nil, false
+	}
+	if pc.codec.Decode(sessionName, cookie.Value, &raw) == nil && json.Valid(raw) {
+		return raw, true
+	}
+	values := map[any]any{}
+	if pc.legacy.Decode(sessionName, cookie.Value, &values) == nil {
+		if s, ok := values["p"].(string); ok {
+			return []byte(s), false
+		}
+	}
+	return nil, false
+}
+
+// sentProgress is the context key of the progress JSON the request carried
+// in the current form: saveProgress writes no cookie when it is unchanged.
+const sentProgress = "stackfit.progress"
+
 // loadProgress reads the session. A cookie that cannot be read (new keys, an
 // old format) starts afresh rather than failing the request; answers that
 // the current ruleset no longer accepts are dropped one by one.
 func (s *Server) loadProgress(c echo.Context) progress {
 	var p progress
-	sess, _ := s.sessions.Get(c.Request(), sessionName)
-	raw, _ := sess.Values["p"].(string)
-	if raw == "" || json.Unmarshal([]byte(raw), &p) != nil {
+	raw, current := s.cookies.read(c.Request())
+	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
 		return progress{}
+	}
+	if current {
+		c.Set(sentProgress, raw)
 	}
 	if checked, err := s.rules.Check(p.Answers); err == nil {
 		p.Answers = checked // the usual case: one check of the whole set
@@ -80,14 +132,23 @@ func (s *Server) loadProgress(c echo.Context) progress {
 	return p
 }
 
+// saveProgress writes the cookie, unless the request already carries this
+// very progress (a plain GET of a page changes nothing).
 func (s *Server) saveProgress(c echo.Context, p progress) error {
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
-	sess, _ := s.sessions.Get(c.Request(), sessionName)
-	sess.Values["p"] = string(raw)
-	return sess.Save(c.Request(), c.Response())
+	if sent, ok := c.Get(sentProgress).([]byte); ok && bytes.Equal(sent, raw) {
+		return nil
+	}
+	encoded, err := s.cookies.codec.Encode(sessionName, raw)
+	if err != nil {
+		return err
+	}
+	c.SetCookie(sessions.NewCookie(sessionName, encoded, s.cookies.options))
+	c.Set(sentProgress, raw) // a second save of the same progress in this request writes nothing more
+	return nil
 }
 
 func (p *progress) owns(id string) bool { return slices.Contains(p.Results, id) }
