@@ -23,8 +23,13 @@ type Social struct {
 const siteDescription = "stackfit helps a team choose between Django and Node.js: a short questionnaire, a transparent recommendation, the document's reasons."
 
 func (s *Server) layout(c echo.Context, title string) Layout {
+	return Layout{Title: title, Description: siteDescription, CSRF: csrfToken(c)}
+}
+
+// csrfToken is the token this response's forms carry.
+func csrfToken(c echo.Context) string {
 	token, _ := c.Get("csrf").(string)
-	return Layout{Title: title, Description: siteDescription, CSRF: token}
+	return token
 }
 
 // isFragment tells whether htmx asked for a part of a page. Only "partial"

@@ -40,6 +40,9 @@ type Config struct {
 	// Stopping closes when the server shuts down, ending the event streams
 	// that would otherwise keep their connections open past the grace period.
 	Stopping <-chan struct{}
+	// ResultPages is how many rendered result pages are kept (zero:
+	// DefaultResultPages; negative: none, every page is rendered).
+	ResultPages int
 	// StreamLimits cap the event streams open at once (zero: no cap).
 	StreamLimits respond.StreamLimits
 }
@@ -57,6 +60,8 @@ type Server struct {
 	api      *api.Handler
 	stopping <-chan struct{}
 	streams  *respond.Streams // the pages' and the API's
+	// resultPages keeps rendered result pages (showResult).
+	resultPages resultPages
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
@@ -83,6 +88,13 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	if s.views, err = views.Parse(s.templateFuncs()); err != nil {
+		return nil, err
+	}
+	size := cfg.ResultPages
+	if size == 0 {
+		size = DefaultResultPages
+	}
+	if s.resultPages, err = newResultPages(size); err != nil {
 		return nil, err
 	}
 	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/hkdf"
 	"crypto/sha256"
@@ -41,7 +42,9 @@ type serveConfig struct {
 	// connections wait in the kernel's queue instead of costing a
 	// descriptor and a goroutine each.
 	maxConns int
-	limits   stackfit.Limits
+	// resultPages is how many rendered result pages are kept, 0 for none.
+	resultPages int
+	limits      stackfit.Limits
 	// envErr is a bad value in a STACKFIT_ variable, reported at start.
 	envErr error
 }
@@ -69,6 +72,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 		"event streams open in all, 0 for no cap (env STACKFIT_MAX_STREAMS)")
 	fs.IntVar(&c.maxConns, "max-connections", c.envInt(getenv, "STACKFIT_MAX_CONNECTIONS", defaultMaxConns),
 		"open connections at once, 0 for no cap; keep it above --max-streams (env STACKFIT_MAX_CONNECTIONS)")
+	fs.IntVar(&c.resultPages, "result-pages", c.envInt(getenv, "STACKFIT_RESULT_PAGES", handlers.DefaultResultPages),
+		"rendered result pages kept in memory (about 23 KB each), 0 to render every time (env STACKFIT_RESULT_PAGES)")
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
 	c.limitFlags(fs, getenv)
 }
@@ -190,7 +195,8 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	}
 	stopping := make(chan struct{})
 	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, stackfit.WithLimits(c.limits)), Logger: log,
-		BaseURL: c.baseURL, SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams})
+		BaseURL: c.baseURL, SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams,
+		ResultPages: cmp.Or(c.resultPages, -1)})
 	if err != nil {
 		return err
 	}
