@@ -164,7 +164,7 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 	}
 	sum := team.Summary
 	w.Joined = len(team.Participants) // read after w: the places left agree with the people listed
-	token, _ := c.Get("csrf").(string)
+	token := csrfToken(c)
 	b := boardBody{
 		CSRF: token, W: w, Joined: w.Joined, Team: s.verdict(sum.Evaluation),
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,

@@ -26,12 +26,6 @@ func (s *Server) layout(c echo.Context, title string) Layout {
 	return Layout{Title: title, Description: siteDescription, CSRF: csrfToken(c)}
 }
 
-// csrfToken is the token this response's forms carry.
-func csrfToken(c echo.Context) string {
-	token, _ := c.Get("csrf").(string)
-	return token
-}
-
 // isFragment tells whether htmx asked for a part of a page. Only "partial"
 // requests get a fragment: a first load, a reload, a history restore or a
 // request without JavaScript gets the whole page.

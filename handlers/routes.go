@@ -22,11 +22,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// The JSON API declares its own routes (handlers/api/api.go).
 	s.api.Routes(e.Group("/api/v1"))
 
-	// Pages: CSRF protection on every state-changing form post. Answers,
+	// Pages: compressed (not their event streams), with CSRF protection on
+	// every state-changing form post, the token masked per response. Answers,
 	// workshops and facilitator keys (the created page and the board show
 	// the facilitator link) are never kept by a cache (noStore); a result, a
 	// capability link, only by the browser that opened it (private).
-	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{s.csrf()}}
+	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{compress(), unmaskCSRF, s.csrf()}}
 	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
 	pages.GET("/", s.home)
 	pages.GET("/how", s.how)
