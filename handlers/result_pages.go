@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -49,7 +50,22 @@ func (r resultPages) send(c echo.Context, key resultPageKey, token string) (bool
 	if !ok {
 		return false, nil
 	}
-	return true, c.HTMLBlob(http.StatusOK, bytes.Join(parts, []byte(token)))
+	// Written part by part, not joined: net/http buffers the writes, and
+	// a joined copy of the page per request was a sixth of its cost.
+	res := c.Response()
+	res.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	res.WriteHeader(http.StatusOK)
+	for i, part := range parts {
+		if i > 0 {
+			if _, err := io.WriteString(res, token); err != nil {
+				return true, err
+			}
+		}
+		if _, err := res.Write(part); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
 }
 
 // keep stores a page rendered with csrfSlot as its token.
