@@ -73,7 +73,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.maxConns, "max-connections", c.envInt(getenv, "STACKFIT_MAX_CONNECTIONS", defaultMaxConns),
 		"open connections at once, 0 for no cap; keep it above --max-streams (env STACKFIT_MAX_CONNECTIONS)")
 	fs.IntVar(&c.resultPages, "result-pages", c.envInt(getenv, "STACKFIT_RESULT_PAGES", handlers.DefaultResultPages),
-		"rendered result pages kept in memory (about 23 KB each), 0 to render every time (env STACKFIT_RESULT_PAGES)")
+		"rendered result pages kept in memory (deflated, about 4 KB each), 0 to render every time (env STACKFIT_RESULT_PAGES)")
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
 	c.limitFlags(fs, getenv)
 }
