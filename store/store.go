@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
@@ -48,6 +49,7 @@ type Store struct {
 	quit      chan struct{} // closed by Close
 	stopped   chan struct{} // closed when the writer has stopped
 	closeOnce sync.Once
+	commits   atomic.Int64 // transactions the writer committed (tests, benchmarks)
 }
 
 // WriteDeadline is how long a write may take, waiting for the writer

@@ -199,6 +199,8 @@ func (s *Store) runTx(tx *sql.Tx, batch []*request) (again []*request) {
 	err := tx.Commit()
 	if err != nil {
 		err = fmt.Errorf("commit: %w", err)
+	} else {
+		s.commits.Add(1)
 	}
 	for _, r := range ok {
 		r.done <- unavailable(r.ctx, err)
