@@ -220,8 +220,14 @@ type Team struct {
 }
 
 // Summarize reads the participants of the workshop and adds up the answers
-// of those who submitted.
+// of those who submitted. The tally is made once per change of the
+// workshop and shared by everyone who asks (teamCache): the Team returned
+// must not be changed.
 func (a *App) Summarize(ctx context.Context, code string) (Team, error) {
+	return a.teams.get(ctx, code, a.events.Latest(code), a.summarize)
+}
+
+func (a *App) summarize(ctx context.Context, code string) (Team, error) {
 	parts, err := a.store.Participants(ctx, code)
 	if err != nil {
 		return Team{}, err
