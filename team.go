@@ -52,6 +52,7 @@ func (c *teamCache) get(ctx context.Context, code string, version uint64, read f
 		// The pages waiting on this tally must not fail because the
 		// first of them went away.
 		t, err := read(context.WithoutCancel(ctx), code)
+		t.Version = version
 		if err == nil {
 			c.keep(code, version, t)
 		}

@@ -217,6 +217,9 @@ func (a *App) RemoveParticipant(ctx context.Context, code, id string) error {
 type Team struct {
 	Participants []Participant // in joining order, submitted or not
 	Summary      workshop.Summary
+	// Version is the id of the workshop's latest event when it was read
+	// (EventService.Latest): what is made from a Team can be kept under it.
+	Version uint64
 }
 
 // Summarize reads the participants of the workshop and adds up the answers
