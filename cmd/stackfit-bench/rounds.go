@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -124,10 +125,7 @@ func printSummary(c config, commit commitTime, bursts []burstFigures, rates []ra
 		if len(ratios) > 0 {
 			span = fmt.Sprintf("%.1f%% (%.1f–%.1f%%)", 100*median(ratios), 100*slices.Min(ratios), 100*slices.Max(ratios))
 		}
-		var codes string
-		for _, st := range slices.Sorted(maps.Keys(r.statusSeen)) {
-			codes += fmt.Sprintf("%d×%d ", r.statusSeen[st], st)
-		}
+		codes := statusCounts(r.statusSeen)
 		if r.failed > 0 {
 			codes += fmt.Sprintf(", %d failed", r.failed)
 		}
@@ -137,8 +135,8 @@ func printSummary(c config, commit commitTime, bursts []burstFigures, rates []ra
 	fmt.Printf("durable commit on this disk: median %v (p90 %v)\n", commit.median.Round(time.Microsecond), commit.p90.Round(time.Microsecond))
 	peak, hwm := 0, 0
 	for i, b := range bursts {
-		fmt.Printf("burst %d: %d concurrent POST /api/v1/results from one address: %d answered 201 (%v), p50 %v, p99 %v, max %v, all in %v; %d of %d acknowledged rows found in the database\n",
-			i+1, b.sent, b.created, b.status, b.p50.Round(time.Millisecond), b.p99.Round(time.Millisecond), b.max.Round(time.Millisecond),
+		fmt.Printf("burst %d: %d concurrent POST /api/v1/results from one address: %s; p50 %v, p99 %v, max %v, all in %v; %d of %d acknowledged rows found in the database\n",
+			i+1, b.sent, statusCounts(b.status), b.p50.Round(time.Millisecond), b.p99.Round(time.Millisecond), b.max.Round(time.Millisecond),
 			b.elapsed.Round(time.Millisecond), b.stored, b.created)
 		peak, hwm = max(peak, b.peakRSS), max(hwm, b.hwm)
 	}
@@ -152,4 +150,13 @@ func dashes(n int) string {
 		b[i] = '-'
 	}
 	return string(b)
+}
+
+// statusCounts reads "300×201", status codes by count (-1: no response).
+func statusCounts(m map[int]int) string {
+	var parts []string
+	for _, st := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%d×%d", m[st], st))
+	}
+	return strings.Join(parts, ", ")
 }
