@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync/atomic"
 )
 
@@ -181,7 +182,7 @@ func (s *Store) runTx(tx *sql.Tx, batch []*request) (again []*request) {
 			r.done <- unavailable(r.ctx, err)
 			return append(ok, batch[i+1:]...)
 		}
-		err := r.fn(ctx, tx)
+		err := call(ctx, tx, r.fn)
 		if err == nil {
 			if _, err = tx.ExecContext(ctx, "RELEASE write"); err == nil {
 				ok = append(ok, r)
@@ -206,6 +207,17 @@ func (s *Store) runTx(tx *sql.Tx, batch []*request) (again []*request) {
 		r.done <- unavailable(r.ctx, err)
 	}
 	return nil
+}
+
+// call runs one write, turning a panic into that write's error: on the
+// writer goroutine a panic would stop the whole process, not fail one request.
+func call(ctx context.Context, tx *sql.Tx, fn func(context.Context, *sql.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(ctx, tx)
 }
 
 // queueLen is how many writes may wait in the channel; more wait to send,

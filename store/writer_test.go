@@ -135,6 +135,39 @@ func TestBatchKeepsTheWritesThatSucceed(t *testing.T) {
 	}
 }
 
+// A write that panics fails alone: the writer goroutine survives, the
+// others in its batch are stored, and later writes still go through.
+func TestPanickingWriteFailsAlone(t *testing.T) {
+	st, _ := openTemp(t)
+	release := holdWriter(t, st)
+	errs := make([]chan error, 3)
+	for i := range errs {
+		errs[i] = make(chan error, 1)
+		write := settingWrite(fmt.Sprint("p", i), nil)
+		if i == 1 {
+			write = func(ctx context.Context, tx *sql.Tx) error {
+				settingWrite("p1", nil)(ctx, tx)
+				panic("a bug in a write")
+			}
+		}
+		go func() { errs[i] <- st.inTx(context.Background(), write) }()
+		waitQueued(t, st, i+1)
+	}
+	release()
+	for i := range errs {
+		err := <-errs[i]
+		if (i == 1) != (err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+		if got := hasSetting(t, st, fmt.Sprint("p", i)); got != (i != 1) {
+			t.Errorf("write %d stored: %v", i, got)
+		}
+	}
+	if err := st.inTx(context.Background(), settingWrite("after", nil)); err != nil || !hasSetting(t, st, "after") {
+		t.Errorf("a write after the panic: %v", err)
+	}
+}
+
 // The writer takes writes in the order they were asked for, across batches.
 func TestWritesRunInOrder(t *testing.T) {
 	for _, n := range []int{1, 5, maxBatch, 3*maxBatch + 7} {
