@@ -36,6 +36,10 @@ type EventService interface {
 	// function to stop. The channel is closed when stopped or when the
 	// reader falls too far behind (it then reads the whole state afresh).
 	Subscribe(workshop string) (<-chan Event, func())
+	// Latest is the ID of the workshop's latest event, 0 before its
+	// first; it changes with every change to the workshop, and is how the
+	// app knows a summary it keeps is still current.
+	Latest(workshop string) uint64
 }
 
 // NoEvents publishes nowhere: for a store nobody watches (the command line,

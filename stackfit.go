@@ -71,6 +71,7 @@ type App struct {
 	store  Store
 	events EventService
 	guard  *codeGuard
+	teams  *teamCache // each workshop's summary, as of its latest event
 	// limits and the per-address allowances they make (limits.go)
 	limits                          Limits
 	results, workshops, submissions *addressLimiter
@@ -79,7 +80,7 @@ type App struct {
 // New is the application over a store, which publishes its workshop changes
 // to events, the service the live streams subscribe to.
 func New(rs *rules.Ruleset, st Store, events EventService, opts ...Option) *App {
-	a := &App{rules: rs, store: st, events: events, guard: newCodeGuard()}
+	a := &App{rules: rs, store: st, events: events, guard: newCodeGuard(), teams: newTeamCache()}
 	a.setLimits(DefaultLimits())
 	for _, opt := range opts {
 		opt(a)

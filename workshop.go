@@ -217,11 +217,20 @@ func (a *App) RemoveParticipant(ctx context.Context, code, id string) error {
 type Team struct {
 	Participants []Participant // in joining order, submitted or not
 	Summary      workshop.Summary
+	// Version is the id of the workshop's latest event when it was read
+	// (EventService.Latest): what is made from a Team can be kept under it.
+	Version uint64
 }
 
 // Summarize reads the participants of the workshop and adds up the answers
-// of those who submitted.
+// of those who submitted. The tally is made once per change of the
+// workshop and shared by everyone who asks (teamCache): the Team returned
+// must not be changed.
 func (a *App) Summarize(ctx context.Context, code string) (Team, error) {
+	return a.teams.get(ctx, code, a.events.Latest(code), a.summarize)
+}
+
+func (a *App) summarize(ctx context.Context, code string) (Team, error) {
 	parts, err := a.store.Participants(ctx, code)
 	if err != nil {
 		return Team{}, err

@@ -27,9 +27,21 @@ type Hub struct {
 	mu   sync.Mutex
 	last uint64
 	subs map[string]map[chan stackfit.Event]struct{}
+	// latest is each workshop's latest event id: one small entry per
+	// workshop changed since start.
+	latest map[string]uint64
 }
 
-func NewHub() *Hub { return &Hub{subs: map[string]map[chan stackfit.Event]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{subs: map[string]map[chan stackfit.Event]struct{}{}, latest: map[string]uint64{}}
+}
+
+// Latest is the ID of the workshop's latest event, 0 before its first.
+func (h *Hub) Latest(workshop string) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.latest[workshop]
+}
 
 // Subscribe returns the events of one workshop from now on, and a function
 // to stop. The channel is closed when stopped or when the reader falls too
@@ -71,6 +83,7 @@ func (h *Hub) Publish(workshop string, kind stackfit.EventKind, participant stri
 	defer h.mu.Unlock()
 	h.last++
 	e := stackfit.Event{ID: h.last, Kind: kind, Participant: participant}
+	h.latest[workshop] = e.ID
 	for ch := range h.subs[workshop] {
 		select {
 		case ch <- e:

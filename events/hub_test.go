@@ -77,3 +77,27 @@ func TestConcurrentPublishers(t *testing.T) {
 		seen[e.ID] = true
 	}
 }
+
+func TestLatestIsEachWorkshopsLastEvent(t *testing.T) {
+	h := NewHub()
+	steps := []struct {
+		publish    string // workshop to publish to, "" for none
+		workshop   string
+		wantLatest uint64
+	}{
+		{"", "AAAAAA", 0},
+		{"AAAAAA", "AAAAAA", 1},
+		{"BBBBBB", "AAAAAA", 1},
+		{"BBBBBB", "BBBBBB", 3},
+		{"AAAAAA", "AAAAAA", 4},
+		{"", "CCCCCC", 0},
+	}
+	for i, step := range steps {
+		if step.publish != "" {
+			h.Publish(step.publish, stackfit.EventSubmitted, "")
+		}
+		if got := h.Latest(step.workshop); got != step.wantLatest {
+			t.Errorf("step %d: Latest(%s) = %d, want %d", i, step.workshop, got, step.wantLatest)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -43,8 +44,8 @@ type workshopView struct {
 	W           stackfit.Workshop
 	Joined      bool
 	Participant stackfit.Participant
-	Own         *verdictView // this person's result, once submitted
-	Team        *teamView    // once revealed
+	Own         *verdictView  // this person's result, once submitted
+	Team        template.HTML // the team's result once revealed (workshop-team)
 	NameProblem string
 	Name        string
 	Facilitator bool
@@ -95,13 +96,22 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 		if err != nil {
 			return v, err
 		}
-		sum := t.Summary
-		team := teamView{verdictView: s.verdict(sum.Evaluation), Responses: sum.Responses}
-		rows := s.questionRows(sum)
-		team.Differed = rows[:min(5, len(rows))]
-		v.Team = &team
+		if v.Team, err = s.teams.render(w.Code, t, s.teamFragment); err != nil {
+			return v, err
+		}
 	}
 	return v, nil
+}
+
+// teamFragment renders the team's result as participants see it.
+func (s *Server) teamFragment(t stackfit.Team) (template.HTML, error) {
+	sum := t.Summary
+	team := teamView{verdictView: s.verdict(sum.Evaluation), Responses: sum.Responses}
+	rows := s.questionRows(sum)
+	team.Differed = rows[:min(5, len(rows))]
+	html, err := s.views.Render("workshop", "workshop-team", team)
+	// The template escaped every name and text in it.
+	return template.HTML(html), err
 }
 
 // openWorkshop finds the workshop of the URL, refusing once it is closed.

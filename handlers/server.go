@@ -60,6 +60,7 @@ type Server struct {
 	api      *api.Handler
 	stopping <-chan struct{}
 	streams  *respond.Streams // the pages' and the API's
+	teams    *teamFragments   // the team's result, rendered once per workshop change
 	// resultPages keeps rendered result pages (showResult).
 	resultPages resultPages
 }
@@ -68,7 +69,7 @@ type Server struct {
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
 	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping,
-		streams: respond.NewStreams(cfg.StreamLimits)}
+		streams: respond.NewStreams(cfg.StreamLimits), teams: newTeamFragments()}
 	if s.stopping == nil {
 		s.stopping = make(chan struct{}) // never closes
 	}

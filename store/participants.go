@@ -24,7 +24,7 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join", stackfit.EventJoined, func(tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
+	return s.whileOpen(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
 		return join(ctx, tx, w, name)
 	})
 }
@@ -33,14 +33,14 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 // still takes answers, so a close cannot slip in between, and publishes
 // event once the transaction is committed. f gets the workshop as the
 // transaction sees it.
-func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit.EventKind, f func(*sql.Tx, stackfit.Workshop) (stackfit.Participant, error)) (stackfit.Participant, error) {
+func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit.EventKind, f func(context.Context, *sql.Tx, stackfit.Workshop) (stackfit.Participant, error)) (stackfit.Participant, error) {
 	var p stackfit.Participant
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		w, err := checkOpen(ctx, tx, code)
 		if err != nil {
 			return err
 		}
-		p, err = f(tx, w)
+		p, err = f(ctx, tx, w)
 		return err
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !validID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(tx *sql.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
+	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
 		return submit(ctx, tx, code, participantID, answers, ev)
 	})
 }
@@ -73,7 +73,7 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
+	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
 		joined, err := join(ctx, tx, w, name)
 		if err != nil {
 			return stackfit.Participant{}, err
@@ -91,7 +91,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
 	if !ok || !validID(id) {
 		return stackfit.ErrNotFound
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ? AND workshop = ?`, id, code)
 		if err != nil {
 			return err

@@ -37,7 +37,7 @@ func validID(id string) bool {
 // returns without error the row is on disk (synchronous=FULL).
 func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
 	var res stackfit.Result
-	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
 		res, err = insertResult(ctx, tx, answers, ev)
 		return err
 	})

@@ -24,7 +24,7 @@ func (s *Store) setting(ctx context.Context, name string, n int) ([]byte, error)
 	fresh := make([]byte, n)
 	rand.Read(fresh)
 	var v []byte
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
 			return err

@@ -5,7 +5,8 @@
 // One connection writes and many read: SQLite allows a single writer at a
 // time, so funnelling writes through one connection turns lock contention
 // into a queue in Go instead of SQLITE_BUSY errors, while WAL mode lets the
-// readers run beside it.
+// readers run beside it. One goroutine owns that connection and commits the
+// writes waiting in its queue together, one fsync for many (writer.go).
 package store
 
 import (
@@ -20,6 +21,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
@@ -42,10 +44,16 @@ type Store struct {
 
 	mu       sync.Mutex
 	lastBeat time.Time // the health check's last committed write
+
+	queue     chan *request // to the writer goroutine (writer.go), first come first served
+	quit      chan struct{} // closed by Close
+	stopped   chan struct{} // closed when the writer has stopped
+	closeOnce sync.Once
+	commits   atomic.Int64 // transactions the writer committed (tests, benchmarks)
 }
 
 // WriteDeadline is how long a write may take, waiting for the writer
-// connection and for SQLite's write lock included, before it fails as
+// queue and for SQLite's write lock included, before it fails as
 // stackfit.EUNAVAILABLE. About 8 s: long enough for a burst of a few
 // hundred submissions to drain (each commit is a few milliseconds), short
 // enough that a person sees "try again" before giving up on the page, and
@@ -54,7 +62,7 @@ const WriteDeadline = 8 * time.Second
 
 // busyWait is SQLite's busy_timeout on the writer: how long one attempt to
 // take the write lock waits while another process holds it. SQLite's busy
-// handler cannot be interrupted, so it is kept short and inTx tries again
+// handler cannot be interrupted, so it is kept short and begin tries again
 // until the write's deadline: a write then overshoots its deadline by at
 // most busyWait.
 const busyWait = time.Second
@@ -104,10 +112,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	s := &Store{write: write, read: read, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline}
+	s := &Store{write: write, read: read, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline,
+		queue: make(chan *request, queueLen), quit: make(chan struct{}), stopped: make(chan struct{})}
 	for _, opt := range opts {
 		opt(s)
 	}
+	go s.writeLoop()
 	return s, nil
 }
 
@@ -211,39 +221,6 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// inTx runs fn in a transaction on the writer, committing when fn returns
-// nil. BEGIN takes the write lock at once (_txlock=immediate), so fn may read
-// and then write without another process slipping in between.
-//
-// The write has s.writeDeadline from now, its wait for the writer
-// connection included (database/sql queues callers on the context). When
-// the lock, the queue or the disk keep it from happening in time, the error
-// is stackfit.EUNAVAILABLE: nothing was written, try again.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	ctx, cancel := context.WithTimeout(ctx, s.writeDeadline)
-	defer cancel()
-	tx, err := s.begin(ctx)
-	if err != nil {
-		return unavailable(ctx, err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return unavailable(ctx, err)
-	}
-	return unavailable(ctx, tx.Commit())
-}
-
-// begin starts a write transaction, trying again while another process
-// holds the write lock and the deadline allows.
-func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
-	for {
-		tx, err := s.write.BeginTx(ctx, nil)
-		if !isBusy(err) || ctx.Err() != nil {
-			return tx, err
-		}
-	}
-}
-
 func isBusy(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
@@ -292,7 +269,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	s.mu.Lock()
 	beat := time.Since(s.lastBeat) >= heartbeatEvery
 	s.mu.Unlock()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, q := range []string{
 			"SAVEPOINT room",
 			"INSERT INTO settings (name, value) VALUES ('health_room', zeroblob(65536))",
@@ -331,6 +308,8 @@ var errRollback = errors.New("probe only: roll back")
 // Close checkpoints the WAL into the main file and closes the database, so a
 // cleanly stopped server leaves a single self-contained file behind.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.quit) })
+	<-s.stopped // the batch being written is committed first
 	_, cerr := s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	rerr := s.read.Close()
 	werr := s.write.Close()

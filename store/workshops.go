@@ -58,7 +58,7 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "capacity: allow at least one participant.")
 	}
 	w := stackfit.Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now(), Capacity: nw.Capacity}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for range codeAttempts {
 			w.Code = newCode()
 			res, err := tx.ExecContext(ctx,
@@ -163,7 +163,7 @@ func (s *Store) update(ctx context.Context, code, set, verb string, event stackf
 		return stackfit.Workshop{}, stackfit.ErrNotFound
 	}
 	var w stackfit.Workshop
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE workshops SET `+set+` WHERE code = :code`,
 			sql.Named("now", now().Format(timeFormat)), sql.Named("code", code)); err != nil {
 			return err

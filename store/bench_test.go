@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"stackfit/rules"
+)
+
+// BenchmarkBurst300 is 300 concurrent SaveResult calls per iteration, as a
+// 300-person workshop submitting at once. It reports the p50 and p99 of
+// their latencies, and the time of one durable commit on this disk (a
+// SaveResult alone) to compare them with.
+//
+//	go test ./store -run '^$' -bench Burst300 -benchtime 5x
+func BenchmarkBurst300(b *testing.B) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(b.TempDir(), "stackfit.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	rs, err := rules.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	answers, err := rs.Check(rules.Answers{"python": rules.One("strong")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev, err := rs.Evaluate(answers)
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	var single []time.Duration
+	for range 20 {
+		start := time.Now()
+		if _, err := st.SaveResult(ctx, answers, ev); err != nil {
+			b.Fatal(err)
+		}
+		single = append(single, time.Since(start))
+	}
+	slices.Sort(single)
+
+	const n = 300
+	var lat []time.Duration
+	var mu sync.Mutex
+	b.ResetTimer()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				start := time.Now()
+				_, err := st.SaveResult(ctx, answers, ev)
+				d := time.Since(start)
+				if err != nil {
+					b.Error(err)
+				}
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+	}
+	slices.Sort(lat)
+	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(float64(single[len(single)/2].Microseconds())/1000, "commit-ms")
+}
