@@ -1,8 +1,6 @@
 package handlers_test
 
 import (
-	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,40 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"stackfit/handlers"
-	"stackfit/store"
 	"strings"
 	"testing"
 	"time"
-)
 
-// holdWriteLock takes SQLite's write lock on path from a second connection,
-// as another process would, until the returned function releases it.
-func holdWriteLock(t *testing.T, path string) (release func()) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	done := false
-	release = func() {
-		if !done {
-			done = true
-			conn.ExecContext(context.Background(), "ROLLBACK")
-			conn.Close()
-			db.Close()
-		}
-	}
-	t.Cleanup(release)
-	return release
-}
+	"stackfit/handlers"
+	"stackfit/store"
+	"stackfit/store/storetest"
+)
 
 // While another process holds the write lock past the deadline, writes
 // answer 503 with Retry-After and a sentence saying to try again, the health
@@ -55,7 +27,7 @@ func TestWriteLockHeld(t *testing.T) {
 	body, _ := json.Marshal(map[string]any{"answers": map[string]string{"python": "strong"}})
 	c.get("/") // the CSRF token, before the lock
 
-	release := holdWriteLock(t, path)
+	release := storetest.HoldWriteLock(t, path)
 	tests := []struct {
 		name    string
 		request func() response
@@ -123,7 +95,7 @@ func TestAbortedRequestIsNotAServerError(t *testing.T) {
 	logs := &logBuffer{}
 	path := filepath.Join(t.TempDir(), "stackfit.db")
 	app := startLoggingApp(t, path, slog.New(slog.NewTextHandler(logs, nil)), store.WithWriteDeadline(5*time.Second))
-	holdWriteLock(t, path)
+	storetest.HoldWriteLock(t, path)
 
 	impatient := &http.Client{Timeout: 300 * time.Millisecond}
 	res, err := impatient.Post(app.srv.URL+"/api/v1/results", "application/json", strings.NewReader(`{"answers": {"python": "strong"}}`))

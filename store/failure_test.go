@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,36 +11,8 @@ import (
 
 	"stackfit"
 	"stackfit/rules"
+	"stackfit/store/storetest"
 )
-
-// holdWriteLock takes SQLite's write lock on path from a second connection,
-// as another process would, until the returned function releases it.
-func holdWriteLock(t *testing.T, path string) (release func()) {
-	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	done := false
-	release = func() {
-		if done {
-			return
-		}
-		done = true
-		conn.ExecContext(context.Background(), "ROLLBACK")
-		conn.Close()
-		db.Close()
-	}
-	t.Cleanup(release)
-	return release
-}
 
 func TestWriteDeadline(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "stackfit.db")
@@ -52,7 +23,7 @@ func TestWriteDeadline(t *testing.T) {
 	defer st.Close()
 	ctx := context.Background()
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
-	release := holdWriteLock(t, path)
+	release := storetest.HoldWriteLock(t, path)
 
 	writes := map[string]func() error{
 		"save result": func() error { _, err := st.SaveResult(ctx, answers, ev); return err },
