@@ -27,6 +27,12 @@ const client = "192.0.2.1"
 
 func newTestApp(t *testing.T, opts ...stackfit.Option) *testApp {
 	t.Helper()
+	return newAppOver(t, func(st stackfit.Store) stackfit.Store { return st }, opts...)
+}
+
+// newAppOver is newTestApp with the core seeing the store through wrap.
+func newAppOver(t *testing.T, wrap func(stackfit.Store) stackfit.Store, opts ...stackfit.Option) *testApp {
+	t.Helper()
 	rs := rulestest.Builtin(t)
 	hub := events.NewHub()
 	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "stackfit.db"), store.PublishTo(hub))
@@ -34,7 +40,7 @@ func newTestApp(t *testing.T, opts ...stackfit.Option) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return &testApp{App: stackfit.New(rs, st, hub), t: t, rules: rs, hub: hub}
+	return &testApp{App: stackfit.New(rs, wrap(st), hub, opts...), t: t, rules: rs, hub: hub}
 }
 
 // complete answers every question with its first option.

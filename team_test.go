@@ -2,15 +2,11 @@ package stackfit_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"stackfit"
-	"stackfit/events"
-	"stackfit/rules/rulestest"
-	"stackfit/store"
 )
 
 // countingStore is the real SQLite store, counting the reads a tally makes.
@@ -26,15 +22,9 @@ func (s *countingStore) Participants(ctx context.Context, code string) ([]stackf
 
 func newCountingApp(t *testing.T) (*testApp, *countingStore) {
 	t.Helper()
-	rs := rulestest.Builtin(t)
-	hub := events.NewHub()
-	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "stackfit.db"), store.PublishTo(hub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	cs := &countingStore{Store: st}
-	return &testApp{App: stackfit.New(rs, cs, hub), t: t, rules: rs, hub: hub}, cs
+	cs := &countingStore{}
+	app := newAppOver(t, func(st stackfit.Store) stackfit.Store { cs.Store = st; return cs })
+	return app, cs
 }
 
 // submit joins one more participant with complete answers.
