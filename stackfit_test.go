@@ -9,8 +9,7 @@ import (
 	"stackfit"
 	"stackfit/events"
 	"stackfit/rules"
-	"stackfit/rules/rulestest"
-	"stackfit/store"
+	"stackfit/stackfittest"
 )
 
 // testApp is the core as cmd/stackfit wires it: a real SQLite store in a
@@ -33,14 +32,9 @@ func newTestApp(t *testing.T, opts ...stackfit.Option) *testApp {
 // newAppOver is newTestApp with the core seeing the store through wrap.
 func newAppOver(t *testing.T, wrap func(stackfit.Store) stackfit.Store, opts ...stackfit.Option) *testApp {
 	t.Helper()
-	rs := rulestest.Builtin(t)
-	hub := events.NewHub()
-	st, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "stackfit.db"), store.PublishTo(hub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return &testApp{App: stackfit.New(rs, wrap(st), hub, opts...), t: t, rules: rs, hub: hub}
+	c := stackfittest.Open(t, filepath.Join(t.TempDir(), "stackfit.db"), stackfittest.Options{App: opts, Wrap: wrap})
+	t.Cleanup(func() { c.Store.Close() })
+	return &testApp{App: c.App, t: t, rules: c.Rules, hub: c.Hub}
 }
 
 // complete answers every question with its first option.

@@ -6,9 +6,8 @@ import (
 	"testing"
 
 	"stackfit"
-	"stackfit/events"
 	"stackfit/rules"
-	"stackfit/store"
+	"stackfit/stackfittest"
 )
 
 // BenchmarkRevealFanOut is a facilitator revealing a workshop of 300
@@ -17,19 +16,11 @@ import (
 // the CPU and allocations of the whole fan-out, per reveal.
 func BenchmarkRevealFanOut(b *testing.B) {
 	const participants, pages = 300, 300
-	rs, err := rules.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	hub := events.NewHub()
-	st, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "stackfit.db"), store.PublishTo(hub))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	limits := stackfit.DefaultLimits()
 	limits.Off = true
-	app := stackfit.New(rs, st, hub, stackfit.WithLimits(limits))
+	c := stackfittest.Open(b, filepath.Join(b.TempDir(), "stackfit.db"), stackfittest.Options{App: []stackfit.Option{stackfit.WithLimits(limits)}})
+	defer c.Store.Close()
+	app, rs := c.App, c.Rules
 	w, _, err := app.CreateWorkshop(b.Context(), client, stackfit.NewWorkshop{Title: "Kickoff", Capacity: participants})
 	if err != nil {
 		b.Fatal(err)

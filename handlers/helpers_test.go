@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"html"
 	"io"
 	"log/slog"
@@ -17,9 +16,9 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"stackfit"
-	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/rules"
+	"stackfit/stackfittest"
 	"stackfit/store"
 )
 
@@ -62,13 +61,13 @@ func startConfiguredApp(t *testing.T, dbPath string, cfg handlers.Config, opts .
 // (timeouts) changed by tune before it starts.
 func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*http.Server), opts ...any) *testApp {
 	t.Helper()
-	storeOpts, appOpts := []store.Option{}, []stackfit.Option{}
+	var wiring stackfittest.Options
 	for _, o := range opts {
 		switch o := o.(type) {
 		case store.Option:
-			storeOpts = append(storeOpts, o)
+			wiring.Store = append(wiring.Store, o)
 		case stackfit.Option:
-			appOpts = append(appOpts, o)
+			wiring.App = append(wiring.App, o)
 		default:
 			t.Fatalf("option of type %T is neither a store.Option nor a stackfit.Option", o)
 		}
@@ -77,16 +76,9 @@ func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	rs, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := events.NewHub()
-	st, err := store.Open(context.Background(), dbPath, append([]store.Option{store.PublishTo(hub)}, storeOpts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.App, cfg.SessionKeys, cfg.Logger = stackfit.New(rs, st, hub, appOpts...), testKeys, log
+	c := stackfittest.Open(t, dbPath, wiring)
+	rs, st := c.Rules, c.Store
+	cfg.App, cfg.SessionKeys, cfg.Logger = c.App, testKeys, log
 	h, err := handlers.New(cfg)
 	if err != nil {
 		t.Fatal(err)

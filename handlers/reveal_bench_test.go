@@ -15,10 +15,9 @@ import (
 	"time"
 
 	"stackfit"
-	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/rules"
-	"stackfit/store"
+	"stackfit/stackfittest"
 )
 
 // BenchmarkRevealToOpenPages is a facilitator revealing a workshop of 300
@@ -29,19 +28,11 @@ import (
 // the wall time holds the streams' 200 ms coalescing.
 func BenchmarkRevealToOpenPages(b *testing.B) {
 	const participants, pages = 300, 300
-	rs, err := rules.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	hub := events.NewHub()
-	st, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "stackfit.db"), store.PublishTo(hub))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
 	limits := stackfit.DefaultLimits()
 	limits.Off = true
-	app := stackfit.New(rs, st, hub, stackfit.WithLimits(limits))
+	c := stackfittest.Open(b, filepath.Join(b.TempDir(), "stackfit.db"), stackfittest.Options{App: []stackfit.Option{stackfit.WithLimits(limits)}})
+	defer c.Store.Close()
+	app, rs := c.App, c.Rules
 	h, err := handlers.New(handlers.Config{App: app, SessionKeys: testKeys,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
