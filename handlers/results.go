@@ -58,32 +58,21 @@ type changedView struct {
 // showResult sends the result's page, rendered once and then kept
 // (resultPages): only the CSRF token is filled in per request.
 func (s *Server) showResult(c echo.Context) error {
-	id, token := c.Param("id"), csrfToken(c)
+	id := c.Param("id")
 	p := s.loadProgress(c)
 	key := resultPageKey{ID: id, Ruleset: s.rules.Version, Origin: s.links.Abs(c, ""), Owner: p.owns(id)}
-	if sent, err := s.resultPages.send(c, key, token); sent {
-		return err
-	}
-	res, err := s.app.Result(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	v := s.resultView(c, res, res.Answers, res.Evaluation)
-	v.Owner = p.owns(res.ID)
-	if res.Ruleset != s.rules.Version {
-		v.Changed = s.changed(res)
-	}
-	if token == "" || s.resultPages.pages == nil {
-		return s.render(c, http.StatusOK, "result", "", v)
-	}
-	v.CSRF = csrfSlot
-	page, err := s.views.Render("result", "", v)
-	if err != nil {
-		return err
-	}
-	s.resultPages.keep(key, page)
-	_, err = s.resultPages.send(c, key, token)
-	return err
+	return s.resultPages.serve(c, key, http.StatusOK, func(token string) ([]byte, error) {
+		res, err := s.app.Result(c.Request().Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		v := s.resultView(c, res, res.Answers, res.Evaluation)
+		v.CSRF, v.Owner = token, p.owns(res.ID)
+		if res.Ruleset != s.rules.Version {
+			v.Changed = s.changed(res)
+		}
+		return s.views.Render("result", "", v)
+	})
 }
 
 func (s *Server) changed(res stackfit.Result) *changedView {
