@@ -21,26 +21,39 @@ type homeView struct {
 	Start string
 }
 
+// home sends a new visitor the page kept for the address it was asked at
+// (its link preview names it): nothing else on it differs between them.
 func (s *Server) home(c echo.Context) error {
 	p := s.loadProgress(c)
-	v := homeView{
-		Layout:    s.layout(c, "Django or Node.js?"),
-		Questions: len(s.rules.Questions()),
-		Criteria:  len(s.rules.Criteria),
-		Answered:  len(p.Answers),
-		Results:   p.Results,
-		Start:     "/q/" + s.rules.Sections[0].ID,
-	}
-	if len(p.Answers) > 0 {
-		i := s.sectionIndex(p.Step)
-		if i < 0 {
-			i = len(s.rules.Sections) // review
+	render := func(token string) ([]byte, error) {
+		v := homeView{
+			Layout:    s.layout(c, "Django or Node.js?"),
+			Questions: len(s.rules.Questions()),
+			Criteria:  len(s.rules.Criteria),
+			Answered:  len(p.Answers),
+			Results:   p.Results,
+			Start:     "/q/" + s.rules.Sections[0].ID,
 		}
-		pv := s.stepProgress(i, p.Workshop)
-		v.Resume = &pv
+		v.CSRF = token
+		if len(p.Answers) > 0 {
+			i := s.sectionIndex(p.Step)
+			if i < 0 {
+				i = len(s.rules.Sections) // review
+			}
+			pv := s.stepProgress(i, p.Workshop)
+			v.Resume = &pv
+		}
+		v.Social = &Social{Title: "stackfit: Django or Node.js?", Description: siteDescription, URL: s.links.Abs(c, "/")}
+		return s.views.Render("home", "", v)
 	}
-	v.Social = &Social{Title: "stackfit: Django or Node.js?", Description: siteDescription, URL: s.links.Abs(c, "/")}
-	return s.render(c, http.StatusOK, "home", "", v)
+	if len(p.Answers) > 0 || len(p.Results) > 0 {
+		page, err := render(csrfToken(c))
+		if err != nil {
+			return err
+		}
+		return sendPage(c, http.StatusOK, page, nil, "")
+	}
+	return s.homePages.serve(c, s.links.Abs(c, "/"), http.StatusOK, render)
 }
 
 func (s *Server) health(c echo.Context) error {

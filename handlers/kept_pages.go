@@ -10,6 +10,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// DefaultStepPages is how many rendered questionnaire steps are kept: about
+// 7 KB each, so some 3.5 MB.
+const DefaultStepPages = 500
+
 // keptPages keeps rendered pages that many requests share, each rendered
 // once with csrfSlot in place of the CSRF token, the one part that differs
 // per response; the token is filled in when a page is sent. Pages leave the

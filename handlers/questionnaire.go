@@ -137,7 +137,59 @@ func (s *Server) mergeStep(c echo.Context, i int) (progress, []form.Problem, err
 	return p, problems, nil
 }
 
+// renderStep sends step i. Without problems to show, the page depends only
+// on stepPageKey, and is kept (stepPages); with problems it is rendered.
 func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems []form.Problem) error {
+	block := ""
+	if isFragment(c) {
+		block = "wizard"
+	}
+	render := func(token string) ([]byte, error) {
+		v := s.stepView(c, i, p, problems)
+		v.CSRF = token
+		return s.views.Render("step", block, v)
+	}
+	if len(problems) > 0 {
+		page, err := render(csrfToken(c))
+		if err != nil {
+			return err
+		}
+		return sendPage(c, status, page, nil, "")
+	}
+	return s.stepPages.serve(c, s.stepPageKey(i, block, p), status, render)
+}
+
+// stepPageKey is everything a step's page shows without problems, beside
+// the CSRF token: stepView reads nothing else. A change to stepView that
+// shows more of the progress must add it here.
+type stepPageKey struct {
+	Section  int
+	Block    string
+	Workshop membership
+	Chosen   string // for each of the section's options in order, 1 if chosen
+}
+
+func (s *Server) stepPageKey(i int, block string, p progress) stepPageKey {
+	key := stepPageKey{Section: i, Block: block}
+	if p.Workshop != nil {
+		key.Workshop = *p.Workshop
+	}
+	var chosen []byte
+	for _, q := range s.rules.Sections[i].Questions {
+		a := p.Answers[q.ID]
+		for _, o := range q.Options {
+			if a.Has(o.ID) {
+				chosen = append(chosen, '1')
+			} else {
+				chosen = append(chosen, '0')
+			}
+		}
+	}
+	key.Chosen = string(chosen)
+	return key
+}
+
+func (s *Server) stepView(c echo.Context, i int, p progress, problems []form.Problem) stepView {
 	sec, answers := s.rules.Sections[i], p.Answers
 	v := stepView{
 		Layout:   s.layout(c, sec.Title),
@@ -163,7 +215,7 @@ func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems 
 	if len(problems) > 0 {
 		v.Title = "Check your answers: " + sec.Title
 	}
-	return s.page(c, status, "step", "wizard", v)
+	return v
 }
 
 func (s *Server) stepProgress(current int, w *membership) progressView {

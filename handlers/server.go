@@ -5,6 +5,7 @@
 package handlers
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -43,6 +44,10 @@ type Config struct {
 	// ResultPages is how many rendered result pages are kept (zero:
 	// DefaultResultPages; negative: none, every page is rendered).
 	ResultPages int
+	// StepPages is how many rendered questionnaire steps are kept, one for
+	// each section and set of its answers seen (zero: DefaultStepPages;
+	// negative: none). The home page a new visitor gets is kept with them.
+	StepPages int
 	// StreamLimits cap the event streams open at once (zero: no cap).
 	StreamLimits respond.StreamLimits
 }
@@ -61,8 +66,12 @@ type Server struct {
 	stopping <-chan struct{}
 	streams  *respond.Streams // the pages' and the API's
 	teams    *teamFragments   // the team's result, rendered once per workshop change
-	// resultPages keeps rendered result pages (showResult).
+	// resultPages keeps rendered result pages (showResult), stepPages the
+	// questionnaire's steps (renderStep), homePages the home page of a new
+	// visitor, by the address it was asked at (home).
 	resultPages resultPages
+	stepPages   keptPages[stepPageKey]
+	homePages   keptPages[string]
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
@@ -96,6 +105,15 @@ func New(cfg Config) (http.Handler, error) {
 		size = DefaultResultPages
 	}
 	if s.resultPages, err = newResultPages(size); err != nil {
+		return nil, err
+	}
+	steps := cmp.Or(cfg.StepPages, DefaultStepPages)
+	if s.stepPages, err = newKeptPages[stepPageKey](steps, false); err != nil {
+		return nil, err
+	}
+	// A few addresses at most (a base URL, or loopback and a LAN name); the
+	// bound keeps made-up Host headers from growing it.
+	if s.homePages, err = newKeptPages[string](min(steps, 8), false); err != nil {
 		return nil, err
 	}
 	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)
