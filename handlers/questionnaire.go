@@ -73,9 +73,13 @@ func (s *Server) showStep(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	p := s.loadProgress(c)
-	p.Step = s.rules.Sections[i].ID
-	if err := s.saveProgress(c, p); err != nil {
-		return err
+	// A reload of the step it is on changes nothing to keep: saving would
+	// only encode the progress again to find that out.
+	if p.Step != s.rules.Sections[i].ID {
+		p.Step = s.rules.Sections[i].ID
+		if err := s.saveProgress(c, p); err != nil {
+			return err
+		}
 	}
 	return s.renderStep(c, http.StatusOK, i, p, nil)
 }
