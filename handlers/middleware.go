@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func compress() echo.MiddlewareFunc {
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "stackfit_csrf",
+		CookieName:     csrfCookie,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   s.secure,
@@ -124,6 +125,31 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			return false, nil
 		},
 	})
+}
+
+const csrfCookie = "stackfit_csrf"
+
+// csrfCookieOnce, inside Echo's CSRF middleware, takes back the cookie it
+// sets on every response when a page read (GET, HEAD) already carried it
+// with the same token: the browser has it. A form post still renews it, so
+// the cookie of a browser in use keeps its two months.
+func csrfCookieOnce(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			return next(c)
+		}
+		if sent, err := req.Cookie(csrfCookie); err == nil && sent.Value != "" && sent.Value == c.Get("csrf") {
+			h := c.Response().Header()
+			kept := slices.DeleteFunc(h.Values("Set-Cookie"), func(v string) bool { return strings.HasPrefix(v, csrfCookie+"=") })
+			if len(kept) == 0 {
+				h.Del("Set-Cookie")
+			} else {
+				h["Set-Cookie"] = kept
+			}
+		}
+		return next(c)
+	}
 }
 
 const msgCSRF = "This form has expired or did not come from stackfit. Go back, reload the page and try again."

@@ -27,7 +27,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// workshops and facilitator keys (the created page and the board show
 	// the facilitator link) are never kept by a cache (noStore); a result, a
 	// capability link, only by the browser that opened it (private).
-	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{compress(), unmaskCSRF, s.csrf()}}
+	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{compress(), unmaskCSRF, s.csrf(), csrfCookieOnce}}
 	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
 	pages.GET("/", s.home)
 	pages.GET("/how", s.how)

@@ -74,3 +74,42 @@ func TestHomeLinksTheFirstStep(t *testing.T) {
 	app := newTestApp(t)
 	mustContain(t, app.client().get("/").body, `href="/q/`+app.rules.Sections[0].ID+`">Start the questionnaire`)
 }
+
+// csrfCookieSet tells whether a response writes the CSRF cookie.
+func csrfCookieSet(r response) bool {
+	for _, line := range r.header.Values("Set-Cookie") {
+		if strings.HasPrefix(line, "stackfit_csrf=") {
+			return true
+		}
+	}
+	return false
+}
+
+// The CSRF cookie is sent to a browser that does not have it, and renewed
+// by form posts, not by every page read.
+func TestCSRFCookieIsWrittenWhenMissingOrOnAPost(t *testing.T) {
+	app := newTestApp(t)
+	first := app.rules.Sections[0]
+	c := app.client()
+	steps := []struct {
+		name  string
+		do    func() response
+		wants bool
+	}{
+		{"first page", func() response { return c.get("/") }, true},
+		{"a page read with the cookie", func() response { return c.get("/") }, false},
+		{"a step read with the cookie", func() response { return c.get("/q/" + first.ID) }, false},
+		{"a form post", func() response { return c.post("/q/"+first.ID, url.Values{"nav": {"back"}}) }, true},
+		{"a page read without it", func() response {
+			u, _ := url.Parse(app.srv.URL)
+			c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "stackfit_csrf", Value: "", Path: "/", MaxAge: -1}})
+			return c.get("/")
+		}, true},
+	}
+	for _, step := range steps {
+		r := step.do()
+		if got := csrfCookieSet(r); got != step.wants {
+			t.Errorf("%s: cookie written %v, want %v (status %d)", step.name, got, step.wants, r.status)
+		}
+	}
+}
