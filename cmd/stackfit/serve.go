@@ -158,7 +158,9 @@ func (c *serveConfig) envInt(getenv func(string) string, name string, def int) i
 const shutdownGrace = 10 * time.Second
 
 func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr io.Writer) int {
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	buffered := newLogBuffer(stderr)
+	defer buffered.Close()
+	log := slog.New(slog.NewTextHandler(buffered, nil))
 	if err := c.serve(ctx, rs, stdout, log); err != nil {
 		log.Error("stackfit stopped", "err", err)
 		return exitBadInput
