@@ -1,8 +1,8 @@
 // Command stackfit-bench measures stackfit next to a minimal Echo server on
 // the same machine, alternating them, and prints each endpoint's rate as a
 // ratio to that ceiling, the latency of a 300-request burst of stored results
-// beside the time of one durable commit on this disk, and the server's peak
-// memory. Run it through scripts/bench, which builds both servers.
+// beside the time of one durable commit on this disk, the server's peak
+// memory, and the bytes of a first view against its 30 KB goal. Run it through scripts/bench, which builds both servers.
 //
 // The load generator is written here rather than taken from wrk: it needs
 // per-endpoint cookies, CSRF tokens and 1,000 random result ids, which wrk
@@ -105,6 +105,12 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	fmt.Printf("seeded %d results through the API; stackfit RSS %d MB idle after start\n\n", len(site.resultIDs), idle/1024)
+	view, err := firstView(ctx, sf.base, "/q/"+site.sections[0].ID)
+	if err != nil {
+		return fmt.Errorf("first view: %w", err)
+	}
+	view.print()
+	fmt.Println()
 
 	bursts, err := runBursts(ctx, sf, db, c.burst, c.bursts)
 	if err != nil {
@@ -117,6 +123,7 @@ func run(ctx context.Context, c config) error {
 	}
 
 	printSummary(c, commit, bursts, rates, idle)
+	view.print()
 	fmt.Printf("\nwhole run: %v\n", time.Since(started).Round(time.Second))
 	return nil
 }
