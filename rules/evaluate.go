@@ -157,14 +157,22 @@ func (rs *Ruleset) Evaluate(a Answers) (*Evaluation, error) {
 }
 
 func (rs *Ruleset) evaluateMasks(m []uint64) *Evaluation {
+	ev, t := rs.decideMasks(m)
+	ev.Flips = rs.flips(m, &t, ev.Recommendation)
+	ev.Confidence, ev.ConfidenceReason = rs.confidence(m, &t, ev)
+	return ev
+}
+
+// decideMasks is the plain evaluation: the recommendation, its reasons, the
+// open answers and the notes, without the flips and the confidence that
+// follow from trying other answers.
+func (rs *Ruleset) decideMasks(m []uint64) (*Evaluation, tally) {
 	t := rs.tally(m)
 	ev := &Evaluation{Ruleset: rs.Version, Scores: t.scores, Recommendation: rs.decide(t.scores)}
 	ev.Reasons = rs.reasons(m, &t)
 	ev.Unanswered, ev.Unsure = rs.open(m)
 	ev.Notes = rs.notes(m)
-	ev.Flips = rs.flips(m, &t, ev.Recommendation)
-	ev.Confidence, ev.ConfidenceReason = rs.confidence(m, &t, ev)
-	return ev
+	return ev, t
 }
 
 // tally is what the rules make of a set of answers: which fired, and which
