@@ -41,6 +41,11 @@ func (c Choice) MarshalJSON() ([]byte, error) {
 	if len(c.Options) != 1 {
 		return nil, fmt.Errorf("a single-choice answer has exactly one option, not %d", len(c.Options))
 	}
+	if o := c.Options[0]; isPlainID(o) {
+		// An option id as it is, without json.Marshal's reflection: every
+		// progress cookie and stored result writes one per question.
+		return append(append(append(make([]byte, 0, len(o)+2), '"'), o...), '"'), nil
+	}
 	return json.Marshal(c.Options[0])
 }
 
@@ -51,12 +56,31 @@ func (c *Choice) UnmarshalJSON(data []byte) error {
 		c.Options = nil
 		return json.Unmarshal(data, &c.Options)
 	}
+	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' && isPlainID(string(data[1:len(data)-1])) {
+		// A string with nothing to unescape reads as it is, without a
+		// second json.Unmarshal of every answer.
+		*c = One(string(data[1 : len(data)-1]))
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
 		return errAnswerShape
 	}
 	*c = One(s)
 	return nil
+}
+
+// isPlainID tells whether s is made of the characters option ids use
+// (ASCII letters, digits, '_' and '-'), which JSON writes as they are.
+func isPlainID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9', b == '_', b == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Has tells whether the option was chosen.

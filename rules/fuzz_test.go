@@ -2,7 +2,9 @@ package rules_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -100,4 +102,48 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("a loaded ruleset cannot evaluate empty answers: %v", err)
 		}
 	})
+}
+
+// FuzzChoiceJSON: a choice reads and writes as encoding/json reads and
+// writes its option ids, the shortcut for plain ids included.
+func FuzzChoiceJSON(f *testing.F) {
+	for _, s := range []string{`"strong"`, `"not_sure"`, `"a-b"`, `""`, `"\u0061b"`, `"é"`, `"<&>"`, `"x\"y"`,
+		` "pad" `, `["cms","captcha"]`, `[]`, `17`, `null`, `true`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return // the decoder hands a choice only a whole JSON value
+		}
+		var got rules.Choice
+		gotErr := got.UnmarshalJSON(data)
+		var want rules.Choice
+		wantErr := referenceChoice(data, &want)
+		if (gotErr == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: read %#v (%v), encoding/json reads %#v (%v)", data, got, gotErr, want, wantErr)
+		}
+		if gotErr != nil || got.Multiple {
+			return
+		}
+		out, err := json.Marshal(got)
+		ref, refErr := json.Marshal(got.Options[0])
+		if err != nil || refErr != nil || !bytes.Equal(out, ref) {
+			t.Fatalf("%q written as %s (%v), encoding/json writes %s", got.Options[0], out, err, ref)
+		}
+	})
+}
+
+// referenceChoice reads a choice with encoding/json alone.
+func referenceChoice(data []byte, c *rules.Choice) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		c.Multiple, c.Options = true, nil
+		return json.Unmarshal(data, &c.Options)
+	}
+	var s string
+	if err := json.Unmarshal(data, &s); err != nil {
+		return err
+	}
+	*c = rules.One(s)
+	return nil
 }
