@@ -121,8 +121,11 @@ func run(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
+	// The rounds fill the page caches (1,000 result pages among them).
+	after, hwm := sf.memory()
 
 	printSummary(c, commit, bursts, rates, idle)
+	fmt.Printf("stackfit memory after the rounds, its page caches full: RSS %d MB (VmHWM %d MB over the whole run)\n", after/1024, hwm/1024)
 	view.print()
 	fmt.Printf("\nwhole run: %v\n", time.Since(started).Round(time.Second))
 	return nil
