@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -154,4 +155,49 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// sendEach sends every one of reqs once, over up to conns keep-alive
+// connections, and returns how many got a 2xx or 3xx.
+func sendEach(ctx context.Context, addr string, reqs [][]byte, conns int) int {
+	next := make(chan []byte)
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for range min(conns, len(reqs)) {
+		wg.Go(func() {
+			var conn net.Conn
+			var br *bufio.Reader
+			defer func() {
+				if conn != nil {
+					conn.Close()
+				}
+			}()
+			for req := range next {
+				if conn == nil {
+					c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+					if err != nil {
+						continue
+					}
+					conn, br = c, bufio.NewReaderSize(c, 32<<10)
+				}
+				status, keep, err := roundTrip(conn, br, req)
+				if err == nil && status < 400 {
+					ok.Add(1)
+				}
+				if err != nil || !keep {
+					conn.Close()
+					conn = nil
+				}
+			}
+		})
+	}
+	for _, req := range reqs {
+		select {
+		case next <- req:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	return int(ok.Load())
 }

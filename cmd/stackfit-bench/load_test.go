@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -83,5 +84,38 @@ func TestQuantile(t *testing.T) {
 	}
 	if got := median([]float64{3, 1, 2, 4}); got != 2.5 {
 		t.Errorf("median = %v, want 2.5", got)
+	}
+}
+
+// TestSendEach: every request once, over several connections.
+func TestSendEach(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path]++
+		mu.Unlock()
+		if r.URL.Path == "/r/missing" {
+			http.NotFound(w, r)
+		}
+	}))
+	host := strings.TrimPrefix(srv.URL, "http://")
+	var reqs [][]byte
+	for i := range 50 {
+		reqs = append(reqs, rawRequest(http.MethodGet, host, "/r/"+strconv.Itoa(i), nil, ""))
+	}
+	reqs = append(reqs, rawRequest(http.MethodGet, host, "/r/missing", nil, ""))
+	ok := sendEach(context.Background(), host, reqs, 8)
+	srv.Close()
+	if ok != 50 {
+		t.Errorf("%d succeeded, want 50", ok)
+	}
+	if len(seen) != 51 {
+		t.Errorf("%d paths seen, want 51", len(seen))
+	}
+	for path, n := range seen {
+		if n != 1 {
+			t.Errorf("%s sent %d times", path, n)
+		}
 	}
 }
