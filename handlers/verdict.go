@@ -20,8 +20,8 @@ type scoreView struct {
 }
 
 func scores(s rules.Scores) scoreView {
-	d := s.Percent(rules.Django)
-	return scoreView{Django: d, NodeJS: 100 - d}
+	d, n := s.Shares()
+	return scoreView{Django: d, NodeJS: n}
 }
 
 func (s *Server) verdict(ev *rules.Evaluation) verdictView {
