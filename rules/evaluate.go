@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -102,6 +103,29 @@ type Flip struct {
 	Question       string `json:"question"`
 	Answer         Choice `json:"answer"`
 	Recommendation Side   `json:"recommendation"`
+	// Scores are the scores after the change; flips are ranked by how far
+	// they move the shares (Shift). Evaluations stored before they existed
+	// carry zeros.
+	Scores Scores `json:"scores"`
+}
+
+// Shift is how far the flip moves the two sides' shares from the scores
+// before it, as a fraction of the whole: 0.25 when Django's share goes from
+// 40 % to 65 %. Flips stored without their scores shift 0.
+func (f Flip) Shift(from Scores) float64 {
+	if f.Scores.Django+f.Scores.NodeJS == 0 {
+		return 0
+	}
+	return math.Abs(share(f.Scores) - share(from))
+}
+
+// share is Django's exact share of the score, one half when nothing scored.
+func share(s Scores) float64 {
+	total := s.Django + s.NodeJS
+	if total == 0 {
+		return 0.5
+	}
+	return float64(s.Django) / float64(total)
 }
 
 // ReasonsFor lists the reasons that favour side, strongest first.
