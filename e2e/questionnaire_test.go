@@ -136,8 +136,9 @@ func TestQuestionnaire(t *testing.T) {
 			p.waitFor(`location.pathname.startsWith("/r/") && document.querySelector("#verdict") !== null`)
 			p.mustSee("#verdict", headline(ev))
 			p.mustSee("main", string(ev.Confidence)+" confidence", ev.ConfidenceReason, "What would change this")
+			// The document's words are on the page, folded under each reason.
 			for _, r := range ev.Reasons {
-				p.mustSee("main", r.Quotes...)
+				p.mustHold("main", r.Quotes...)
 			}
 			p.screenshot("result")
 			share := p.eval(`document.querySelector("#share-link").value`)

@@ -21,11 +21,14 @@ type resultView struct {
 	ShareURL string
 	Created  time.Time
 	Flips    []flipView
-	Answers  []answerView
-	Open     []answerView // "not sure" or not answered, in questionnaire order
-	Owner    bool         // this browser made the result: it may change the answers
-	WhatIf   *whatIfView
-	Changed  *changedView
+	// TopFlips are the changes that move the score most, shown at once;
+	// MoreFlips the rest, behind "show all".
+	TopFlips, MoreFlips []flipView
+	Answers             []answerView
+	Open                []answerView // "not sure" or not answered, in questionnaire order
+	Owner               bool         // this browser made the result: it may change the answers
+	WhatIf              *whatIfView
+	Changed             *changedView
 }
 
 type flipView struct {
@@ -33,6 +36,16 @@ type flipView struct {
 	Answer         string
 	Recommendation rules.Side
 	URL            string
+	Scores         *scoreView // the shares after the change; nil for flips stored without them
+}
+
+// topFlips is how many changes "What would change this" lists before "show
+// all": the ones that move the score most (rules ranks them).
+const topFlips = 5
+
+func splitFlips(fs []flipView) (top, more []flipView) {
+	n := min(topFlips, len(fs))
+	return fs[:n], fs[n:]
 }
 
 // whatIfView: the result shown is the stored one with some answers changed.
@@ -131,6 +144,7 @@ func (s *Server) whatIf(c echo.Context) error {
 	v.WhatIf = wi
 	// Flips from here build on the changes already made.
 	v.Flips = s.flipViews(res.ID, changes, ev)
+	v.TopFlips, v.MoreFlips = splitFlips(v.Flips)
 	return s.render(c, http.StatusOK, "result", "", v)
 }
 
@@ -212,6 +226,7 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 		Created:     res.CreatedAt,
 		Flips:       s.flipViews(res.ID, nil, ev),
 	}
+	v.TopFlips, v.MoreFlips = splitFlips(v.Flips)
 	open := map[string]bool{}
 	for _, id := range slices.Concat(ev.Unanswered, ev.Unsure) {
 		open[id] = true
@@ -243,6 +258,10 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 			continue
 		}
 		fv := flipView{Question: q.Text, Answer: s.answerView(q, f.Answer, "").Answer, Recommendation: f.Recommendation}
+		if f.Scores != (rules.Scores{}) {
+			sc := scores(f.Scores)
+			fv.Scores = &sc
+		}
 		if id != "" {
 			query := url.Values{}
 			for bq, a := range base {
