@@ -246,3 +246,71 @@ func (p *person) emulateMedia(media string) {
 		p.t.Fatal(err)
 	}
 }
+
+// TestStartFromSharedResult: someone with answers of their own in progress
+// opens a shared result and starts from its answers. They are asked first;
+// "Keep my answers" keeps theirs, and only "Replace" replaces them.
+func TestStartFromSharedResult(t *testing.T) {
+	app := startApp(t)
+	browser := newBrowser(t)
+	answers, _ := app.crowdedAnswers(t)
+	result := app.saveResult(t, answers)
+	team := app.rules.Sections[0]
+	// A question of the first step the shared result answers otherwise than its first option.
+	var q *rules.Question
+	for _, qq := range team.Questions {
+		if c := answers[qq.ID]; len(c.Options) != 1 || c.Options[0] != qq.Options[0].ID {
+			q = qq
+			break
+		}
+	}
+	if q == nil {
+		t.Fatal("the shared result answers the first step with first options; the test cannot tell the answers apart")
+	}
+	mine := `document.querySelector('#q-` + q.ID + ` input[value="` + q.Options[0].ID + `"]')?.checked === true`
+	for _, mode := range []struct {
+		name string
+		opts []option
+	}{
+		{"with htmx", nil},
+		{"without JavaScript", []option{withoutJS}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			p := app.newPerson(t, browser, mode.opts...)
+			p.open("/q/" + team.ID)
+			p.waitStep(team)
+			p.answerFirstOptions(team.ID)
+			p.click(`button[name="nav"][value="next"]`)
+			p.waitStep(app.rules.Sections[1])
+
+			p.open(result)
+			p.click(`form[action$="/start"] button[type="submit"]:not([name])`)
+			p.waitFor(`document.querySelector("#confirm-title") !== null`)
+			p.mustSee("main", "Replace your answers?", "of your own in progress")
+			if mode.opts == nil { // axe needs script
+				for _, v := range p.axeEvery() {
+					t.Errorf("the question: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
+				}
+			}
+			p.click(`main a[href="/q"]`) // Keep my answers
+			p.waitFor(`location.pathname.startsWith("/q/")`)
+			p.open("/q/" + team.ID)
+			p.waitStep(team)
+			if p.eval(`String(`+mine+`)`) != "true" {
+				t.Fatal("keeping my answers lost them: the shared result's answers replaced them")
+			}
+
+			// Asked again, "Replace" takes the result's answers.
+			p.open(result)
+			p.click(`form[action$="/start"] button[type="submit"]:not([name])`)
+			p.waitFor(`document.querySelector("#confirm-title") !== null`)
+			p.click(`form input[name="replace"] ~ button`)
+			p.waitReview()
+			p.open("/q/" + team.ID)
+			p.waitStep(team)
+			if p.eval(`String(`+mine+`)`) != "false" {
+				t.Error("replacing kept my own answer")
+			}
+		})
+	}
+}

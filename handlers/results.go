@@ -182,28 +182,56 @@ func (s *Server) createResult(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
 }
 
+// startConfirmView asks before a result's answers replace the ones this
+// browser has in progress.
+type startConfirmView struct {
+	Layout
+	ID       string
+	Question string // the question to change, "" for the review
+	Yours    int    // how many answers are in progress
+	Workshop string // the workshop they are for, if any
+}
+
 // startFromResult copies a result's answers into this browser's questionnaire
 // and opens the review, or the step of the question named in the form field q.
+// Answers in progress that differ are never replaced silently: without
+// replace=yes the person is asked first, on a page that works without script.
 func (s *Server) startFromResult(c echo.Context) error {
 	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	p := s.loadProgress(c)
-	p.Answers, p.Step = res.Answers, reviewStep
+	q := c.FormValue("q")
 	target := "/q/" + reviewStep
-	if q := c.FormValue("q"); q != "" {
-		sec := s.sectionOf(q)
-		if sec == "" {
+	step := reviewStep
+	if q != "" {
+		step = s.sectionOf(q)
+		if step == "" {
 			return echo.NewHTTPError(http.StatusBadRequest, "There is no such question to change.")
 		}
-		p.Step = sec
-		target = "/q/" + sec + "#q-" + q
+		target = "/q/" + step + "#q-" + q
 	}
+	if len(p.Answers) > 0 && !sameAnswers(p.Answers, res.Answers) && c.FormValue("replace") != "yes" {
+		v := startConfirmView{Layout: s.layout(c, "Replace your answers?"), ID: res.ID, Question: q, Yours: len(p.Answers)}
+		if p.Workshop != nil {
+			v.Workshop = p.Workshop.Title
+		}
+		return s.render(c, http.StatusOK, "start-confirm", "", v)
+	}
+	p.Answers, p.Step = res.Answers, step
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// sameAnswers tells whether two answer sets choose the same options,
+// whatever order each lists them in.
+func sameAnswers(a, b rules.Answers) bool {
+	return maps.EqualFunc(a, b, func(x, y rules.Choice) bool {
+		return len(x.Options) == len(y.Options) && !slices.ContainsFunc(x.Options, func(o string) bool { return !y.Has(o) })
+	})
 }
 
 // sectionOf is the id of the section holding question q, or "".
