@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -473,7 +474,8 @@ func TestWorkshopExports(t *testing.T) {
 	if len(rows) != 4 || len(rows[0]) != 4+len(questions) {
 		t.Fatalf("CSV has %d rows of %d columns, want a header and 3 participants with %d columns", len(rows), len(rows[0]), 4+len(questions))
 	}
-	if got := strings.Join(rows[0][:5], ","); got != "participant,submitted_at,recommendation,confidence,"+questions[0].ID {
+	// One header row of question texts; the ids are in summary.json.
+	if got := strings.Join(rows[0][:5], "|"); got != "Participant|Submitted at (UTC)|Recommendation|Confidence|"+questions[0].Text {
 		t.Errorf("header starts %q", got)
 	}
 	column := map[string]int{}
@@ -481,18 +483,23 @@ func TestWorkshopExports(t *testing.T) {
 		column[h] = i
 	}
 	for _, q := range questions {
-		if _, ok := column[q.ID]; !ok {
-			t.Errorf("no column for question %s", q.ID)
+		i, ok := column[q.Text]
+		if !ok {
+			t.Errorf("no column for question %s (%q)", q.ID, q.Text)
 		}
+		column[q.ID] = i
 	}
 	// Rows follow the joining order, which two quick API calls may not settle: find them by name.
 	byName := map[string][]string{}
 	for _, row := range rows[1:] {
 		byName[row[0]] = row
 	}
-	want := [][3]string{ // participant, python, packages
-		{"'=1+2", "strong", "cms;captcha"},
-		{"Bob", "none", "cms;captcha"},
+	python, _ := app.rules.Question("python")
+	packages, _ := app.rules.Question("packages")
+	both := packages.Label("cms") + "; " + packages.Label("captcha")
+	want := [][3]string{ // participant, python, packages: the options' labels
+		{"'=1+2", python.Label("strong"), both},
+		{"Bob", python.Label("none"), both},
 		{"Dora", "", ""},
 	}
 	for _, w := range want {
@@ -505,7 +512,10 @@ func TestWorkshopExports(t *testing.T) {
 			t.Errorf("%s: python %q, packages %q; want %q, %q", w[0], row[column["python"]], row[column["packages"]], w[1], w[2])
 		}
 		if submitted := row[1] != "" && row[2] != ""; submitted != (w[1] != "") {
-			t.Errorf("%s: submitted_at %q, recommendation %q", w[0], row[1], row[2])
+			t.Errorf("%s: submitted at %q, recommendation %q", w[0], row[1], row[2])
+		}
+		if row[2] != "" && !slices.Contains([]string{"Django", "Node.js", "Too close to call"}, row[2]) {
+			t.Errorf("%s: recommendation %q, want it in words", w[0], row[2])
 		}
 	}
 
