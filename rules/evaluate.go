@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strings"
@@ -58,6 +59,21 @@ func (s Scores) Percent(side Side) int {
 		return n
 	}
 	return 0
+}
+
+// MarshalJSON writes the scores with the shares in whole percent as the
+// pages show them ({"django": 3, "nodejs": 5, "percent": {"django": 37,
+// "nodejs": 63}}), so a client of the API need not round them differently.
+// Reading ignores "percent": it follows from the scores.
+func (s Scores) MarshalJSON() ([]byte, error) {
+	type plain Scores
+	var out struct {
+		plain
+		Percent plain `json:"percent"`
+	}
+	out.plain = plain(s)
+	out.Percent.Django, out.Percent.NodeJS = s.Shares()
+	return json.Marshal(out)
 }
 
 // Shares is the one rounding rule for the two sides' shares of the score,

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"stackfit/rules"
@@ -46,5 +47,22 @@ func TestSharesAddUp(t *testing.T) {
 				t.Fatalf("%d to %d gives %d/%d, swapped %d/%d", dj, nj, d, n, sd, sn)
 			}
 		}
+	}
+}
+
+// TestScoresJSON: the JSON keeps the scores as they were and adds the shares
+// as the pages round them; reading it back gives the same scores.
+func TestScoresJSON(t *testing.T) {
+	s := rules.Scores{Django: 3, NodeJS: 5}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"django":3,"nodejs":5,"percent":{"django":37,"nodejs":63}}`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
+	}
+	var back rules.Scores
+	if err := json.Unmarshal(b, &back); err != nil || back != s {
+		t.Errorf("read back %+v, %v; want %+v", back, err, s)
 	}
 }
