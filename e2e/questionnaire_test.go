@@ -140,7 +140,6 @@ func TestQuestionnaire(t *testing.T) {
 			for _, r := range ev.Reasons {
 				p.mustHold("main", r.Quotes...)
 			}
-			p.screenshot("result")
 			share := p.eval(`document.querySelector("#share-link").value`)
 			if !strings.HasPrefix(share, app.url+"/r/") {
 				t.Fatalf("share link %q does not point at this server", share)

@@ -161,10 +161,22 @@ func TestResultPage(t *testing.T) {
 				for _, v := range p.axeEvery() {
 					t.Errorf("result: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 				}
-				p.screenshot("result")
 			}
 		})
 	}
+
+	// README's picture: the first screen of the result the questionnaire
+	// test makes (every first option), as a person on a laptop sees it.
+	t.Run("screenshot", func(t *testing.T) {
+		answers := rules.Answers{}
+		for _, q := range app.rules.Questions() {
+			answers[q.ID] = rules.Choice{Options: []string{q.Options[0].ID}, Multiple: q.Multiple}
+		}
+		p := app.newPerson(t, browser, onLaptop)
+		p.open(app.saveResult(t, answers))
+		p.waitFor(`document.querySelector("#verdict") !== null`)
+		p.screenshot("result")
+	})
 
 	t.Run("phone", func(t *testing.T) {
 		p := app.newPerson(t, browser, onPhone)
