@@ -145,7 +145,8 @@ func (s *Server) hiddenAnswers(answers rules.Answers) []hiddenField {
 	return out
 }
 
-// createResult stores a complete answer set posted as a form (a what-if saved).
+// createResult stores a complete answer set posted as a form (a what-if
+// saved), with the decision's name when the form gives one.
 func (s *Server) createResult(c echo.Context) error {
 	values, err := c.FormParams()
 	if err != nil {
@@ -155,7 +156,11 @@ func (s *Server) createResult(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
 	}
-	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), answers)
+	name, problem := form.DecisionName(values.Get("name"))
+	if problem != "" {
+		return echo.NewHTTPError(http.StatusBadRequest, problem)
+	}
+	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), name, answers)
 	if err != nil {
 		return err
 	}

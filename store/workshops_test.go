@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -513,7 +514,14 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
-	res, err := insertResult(ctx, old, answers, ev)
+	// As that release wrote it: no name column yet.
+	e, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := stackfit.Result{ID: newID()}
+	_, err = old.ExecContext(ctx, `INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
+		res.ID, now().Format(timeFormat), ev.Ruleset, `{"python":"strong"}`, string(e))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,11 +536,11 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if err := st.read.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if version != 3 {
-		t.Errorf("schema version %d, want 3", version)
+	if version != 4 {
+		t.Errorf("schema version %d, want 4", version)
 	}
-	if _, err := st.Result(ctx, res.ID); err != nil {
-		t.Errorf("the old result: %v", err)
+	if got, err := st.Result(ctx, res.ID); err != nil || got.Name != "" || !reflect.DeepEqual(got.Answers, answers) {
+		t.Errorf("the old result: %+v, %v; want it without a name", got, err)
 	}
 	w, _ := createWorkshop(t, st, "A")
 	if _, err := st.JoinAndSubmit(ctx, w.Code, "Ada", answers, ev); err != nil {
