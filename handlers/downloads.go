@@ -18,6 +18,7 @@ func (s *Server) downloadRecord(c echo.Context) error {
 		return err
 	}
 	md := record.Markdown(record.Decision{
+		Title:      res.Name,
 		Date:       res.CreatedAt,
 		Link:       s.links.Abs(c, "/r/"+res.ID),
 		Ruleset:    s.rules,

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/card"
 	"stackfit/handlers/form"
 )
 
@@ -99,6 +100,11 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 		if v.Team, err = s.teams.render(w.Code, t, s.teamFragment); err != nil {
 			return v, err
 		}
+		// Only now may a preview of the join link show the team's card.
+		team := s.verdict(t.Summary.Evaluation)
+		cd := cardOf(w.Title, team)
+		v.Social = &Social{Title: named(w.Title, team.Headline+" · "+string(team.Ev.Confidence)+" confidence"),
+			Description: team.Summary, URL: s.joinURL(c, w.Code), Image: shareImage(s.links.Abs(c, "/w/"+w.Code+"/"+card.File), cd)}
 	}
 	return v, nil
 }

@@ -11,6 +11,9 @@ type Layout struct {
 	CSRF        string
 	Social      *Social // link previews, on pages people share
 	Live        bool    // the page follows an event stream (htmx's SSE extension)
+	// NoIndex asks search engines to leave the page out: share links are
+	// capabilities, meant for the people they were given to.
+	NoIndex bool
 }
 
 // Social is an Open Graph and Twitter card preview.
@@ -18,6 +21,14 @@ type Social struct {
 	Title       string
 	Description string
 	URL         string
+	Image       *SocialImage // nil: a preview of words only
+}
+
+// SocialImage is a preview's picture: an absolute URL, its size and what it shows.
+type SocialImage struct {
+	URL           string
+	Width, Height int
+	Alt           string
 }
 
 const siteDescription = "stackfit helps a team choose between Django and Node.js: a short questionnaire, a transparent recommendation, the document's reasons."

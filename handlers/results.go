@@ -18,6 +18,7 @@ type resultView struct {
 	Layout
 	verdictView
 	ID       string
+	Name     string // the decision's name, "" for none
 	ShareURL string
 	Created  time.Time
 	Flips    []flipView
@@ -213,6 +214,7 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 	v := resultView{
 		verdictView: s.verdict(ev),
 		ID:          res.ID,
+		Name:        res.Name,
 		ShareURL:    s.links.Abs(c, "/r/"+res.ID),
 		Created:     res.CreatedAt,
 		Flips:       s.flipViews(res.ID, nil, ev),
@@ -231,8 +233,11 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 			}
 		}
 	}
-	v.Layout = s.layout(c, v.Headline)
-	v.Social = &Social{Title: v.Headline + " · " + string(ev.Confidence) + " confidence", Description: v.Summary, URL: v.ShareURL}
+	v.Layout = s.layout(c, named(res.Name, v.Headline))
+	v.NoIndex = true
+	cd := cardOf(res.Name, v.verdictView)
+	v.Social = &Social{Title: named(res.Name, v.Headline+" · "+string(ev.Confidence)+" confidence"), Description: v.Summary,
+		URL: v.ShareURL, Image: shareImage(s.links.Abs(c, resultCardPath(res.ID)), cd)}
 	v.Description = v.Summary
 	return v
 }
@@ -261,4 +266,12 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 		out = append(out, fv)
 	}
 	return out
+}
+
+// named puts the decision's name, if it has one, before what a title says.
+func named(name, title string) string {
+	if name == "" {
+		return title
+	}
+	return name + ": " + title
 }

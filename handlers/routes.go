@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"stackfit/card"
 	"stackfit/handlers/respond"
 	"stackfit/static"
 )
@@ -19,6 +20,14 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(static.Prefix+"*", echo.WrapHandler(s.assets))
 	e.GET("/healthz", s.health)
 
+	// Share previews, fetched by chat apps without cookies: outside the
+	// pages' middleware, which would set a CSRF cookie on a response meant
+	// for shared caches. Each sets its own Cache-Control when it succeeds;
+	// an error is never kept.
+	noStore := respond.CacheControl("no-store")
+	e.GET("/r/:id/"+card.File, s.resultCard, noStore)
+	e.GET("/w/:code/"+card.File, s.teamCard, noStore)
+
 	// The JSON API declares its own routes (handlers/api/api.go).
 	s.api.Routes(e.Group("/api/v1"))
 
@@ -28,7 +37,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// the facilitator link) are never kept by a cache (noStore); a result, a
 	// capability link, only by the browser that opened it (private).
 	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{compress(), unmaskCSRF, s.csrf()}}
-	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
+	private := respond.CacheControl("private")
 	pages.GET("/", s.home)
 	pages.GET("/how", s.how)
 
@@ -40,8 +49,8 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/q/:section", s.saveStep, noStore)
 
 	pages.POST("/r", s.createResult, noStore)
-	pages.GET("/r/:id", s.showResult, private)
-	pages.GET("/r/:id/what-if", s.whatIf, private)
+	pages.GET("/r/:id", s.showResult, private, noIndex)
+	pages.GET("/r/:id/what-if", s.whatIf, private, noIndex)
 	pages.POST("/r/:id/start", s.startFromResult, noStore)
 	pages.GET("/r/:id/decision.md", s.downloadRecord, noStore)
 	pages.GET("/r/:id/result.json", s.downloadJSON, noStore)

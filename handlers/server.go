@@ -63,6 +63,7 @@ type Server struct {
 	teams    *teamFragments   // the team's result, rendered once per workshop change
 	// resultPages keeps rendered result pages (showResult).
 	resultPages resultPages
+	cards       cards // drawn share previews (resultCard, teamCard)
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
@@ -96,6 +97,9 @@ func New(cfg Config) (http.Handler, error) {
 		size = DefaultResultPages
 	}
 	if s.resultPages, err = newResultPages(size); err != nil {
+		return nil, err
+	}
+	if s.cards, err = newCards(); err != nil {
 		return nil, err
 	}
 	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)
