@@ -10,11 +10,11 @@ import (
 	"stackfit/card"
 )
 
-// cardCacheSize is how many drawn cards are kept. A card is about 46 KB and
-// takes some 15 ms of CPU to draw; chat apps fetch a preview within moments
-// of the link being posted (often several of them at once), so a few dozen
-// recent cards catch nearly every repeat, in about 3 MB.
-const cardCacheSize = 64
+// cardCacheSize is how many drawn cards are kept. A card is about 20 KB and
+// takes some 5 ms of CPU to draw (go test ./card -bench Render); chat apps
+// fetch a preview within moments of the link being posted (often several of
+// them at once), so the recent cards catch nearly every repeat, in about 2.5 MB.
+const cardCacheSize = 128
 
 // cards keeps drawn cards by what they show: the same words and shares make
 // the same picture, whichever result or workshop asked.
