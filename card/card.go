@@ -19,11 +19,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 
 	"stackfit/rules"
@@ -51,8 +53,8 @@ type Card struct {
 // shortening a name too long for one line.
 func (c Card) Lines() []string {
 	var lines []string
-	if c.Name != "" {
-		lines = append(lines, c.Name)
+	if name := c.drawnName(); name != "" {
+		lines = append(lines, name)
 	}
 	return append(lines,
 		c.Headline,
@@ -60,6 +62,21 @@ func (c Card) Lines() []string {
 		"Django "+strconv.Itoa(c.Django)+"%",
 		"Node.js "+strconv.Itoa(c.NodeJS)+"%",
 	)
+}
+
+// drawnName is the name, if the Go fonts have every letter of it: they
+// cover Latin, Greek and Cyrillic, and a name in another script would show
+// as empty boxes, so such a card goes without it (the page and the
+// preview's title still carry it).
+func (c Card) drawnName() string {
+	_, bold := fonts()
+	var buf sfnt.Buffer
+	for _, r := range c.Name {
+		if i, err := bold.GlyphIndex(&buf, r); err != nil || (i == 0 && !unicode.IsSpace(r)) {
+			return ""
+		}
+	}
+	return c.Name
 }
 
 // Alt is the card described in one sentence, for og:image:alt.
@@ -126,8 +143,8 @@ func Render(c Card) ([]byte, error) {
 	p := painter{img: img}
 	p.text(bold, 30, muted, margin, 92, "stackfit")
 	y := 200
-	if c.Name != "" {
-		p.fitted(bold, 52, 32, ink, margin, 190, c.Name)
+	if name := c.drawnName(); name != "" {
+		p.fitted(bold, 52, 32, ink, margin, 190, name)
 		y = 300
 	}
 	p.fitted(bold, 96, 56, accent, margin, y, c.Headline)

@@ -23,6 +23,10 @@ func TestLines(t *testing.T) {
 			[]string{"Booking platform v2", "Django recommended", "Medium confidence", "Django 62%", "Node.js 38%"}},
 		{"no name, a tie", Card{Headline: "Too close to call", Recommendation: rules.Tie, Confidence: rules.Low, Django: 51, NodeJS: 49},
 			[]string{"Too close to call", "Low confidence", "Django 51%", "Node.js 49%"}},
+		{"a name the Go fonts cannot draw", Card{Name: "预订平台 v2", Headline: "Django recommended", Recommendation: rules.Django, Confidence: rules.Low, Django: 60, NodeJS: 40},
+			[]string{"Django recommended", "Low confidence", "Django 60%", "Node.js 40%"}},
+		{"Greek, Cyrillic and accents", Card{Name: "Ωμέγα · Бронирование · Café", Headline: "Django recommended", Recommendation: rules.Django, Confidence: rules.Low, Django: 60, NodeJS: 40},
+			[]string{"Ωμέγα · Бронирование · Café", "Django recommended", "Low confidence", "Django 60%", "Node.js 40%"}},
 		{"Node.js at high confidence", Card{Headline: "Node.js recommended", Recommendation: rules.NodeJS, Confidence: rules.High, Django: 0, NodeJS: 100},
 			[]string{"Node.js recommended", "High confidence", "Django 0%", "Node.js 100%"}},
 	}
