@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
-	"io/fs"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -14,8 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"stackfit"
 	"stackfit/rules"
@@ -501,11 +498,7 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, old, sub)
+	p, err := migrations(old)
 	if err != nil {
 		t.Fatal(err)
 	}
