@@ -59,9 +59,12 @@ var defaultStreams = respond.StreamLimits{PerClient: 600, PerWorkshop: 1000, Tot
 
 const defaultMaxConns = 4000
 
+// defaultDB is the database of serve, backup and restore without --db.
+const defaultDB = "stackfit.db"
+
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `host:port`")
-	fs.StringVar(&c.db, "db", "stackfit.db", "SQLite database `file`")
+	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`")
 	fs.StringVar(&c.baseURL, "base-url", "", "public `URL` used in share links")
 	fs.StringVar(&c.proxies, "trusted-proxy", "", "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe")
 	fs.IntVar(&c.streams.PerClient, "max-streams-per-client", defaultStreams.PerClient, "event streams one client address may hold open, 0 for no cap")
