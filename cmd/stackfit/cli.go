@@ -30,8 +30,10 @@ Usage:
                                   while the server runs; print what it holds as JSON
   stackfit restore FILE [flags]   check the backup FILE and put it in place of the database;
                                   the server must be stopped
+  stackfit healthcheck [flags]    ask the server on --addr (env STACKFIT_ADDR) for /healthz;
+                                  exit 1 unless it is healthy (a container's HEALTHCHECK)
 
-Every command takes --version, and all but backup and restore --ruleset FILE
+Every command takes --version, and all but backup, restore and healthcheck --ruleset FILE
 (env STACKFIT_RULESET) to use a ruleset of your own instead of the built-in one.
 Backup and restore take --db FILE (env STACKFIT_DB), the server's database.
 `
@@ -58,10 +60,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		flags.PrintDefaults()
 	}
 	copying := cmd == "backup" || cmd == "restore"
-	var rulesetPath, db string
-	if copying {
+	var rulesetPath, db, addr string
+	switch {
+	case copying:
 		flags.StringVar(&db, "db", defaultDB, "the server's SQLite database `file`")
-	} else {
+	case cmd == "healthcheck":
+		flags.StringVar(&addr, "addr", defaultAddr, "the server's `host:port`, as given to stackfit serve")
+	default:
 		flags.StringVar(&rulesetPath, "ruleset", "", "a ruleset `file` to use instead of the built-in one")
 	}
 	showVersion := flags.Bool("version", false, "print the version, commit and build date, and exit")
@@ -70,14 +75,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cmd == "serve" {
 		serve.flags(flags, getenv) // reports a bad variable when it starts
 	} else {
-		envErr = flagsFromEnv(flags, getenv, func(name string) bool { return name == "ruleset" || name == "db" })
+		envErr = flagsFromEnv(flags, getenv, func(name string) bool { return name == "ruleset" || name == "db" || name == "addr" })
 	}
 	var check checkConfig
 	if cmd == "check-ruleset" {
 		check.flags(flags)
 	}
 	switch cmd {
-	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset", "version", "backup", "restore":
+	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset", "version", "backup", "restore", "healthcheck":
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -111,8 +116,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "stackfit %s: %v\n", cmd, envErr)
 		return exitUsage
 	}
-	if copying {
+	switch {
+	case copying:
 		return copyDatabase(ctx, cmd, file, db, stdout, stderr)
+	case cmd == "healthcheck":
+		return healthcheck(ctx, addr, stdout, stderr)
 	}
 	rs, err := loadRuleset(rulesetPath)
 	var pathErr *fs.PathError

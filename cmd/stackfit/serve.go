@@ -59,11 +59,14 @@ var defaultStreams = respond.StreamLimits{PerClient: 600, PerWorkshop: 1000, Tot
 
 const defaultMaxConns = 4000
 
+// defaultAddr is where serve listens, and healthcheck asks, without --addr.
+const defaultAddr = "127.0.0.1:8080"
+
 // defaultDB is the database of serve, backup and restore without --db.
 const defaultDB = "stackfit.db"
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen on `host:port`")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen on `host:port`")
 	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`")
 	fs.StringVar(&c.baseURL, "base-url", "", "public `URL` used in share links")
 	fs.StringVar(&c.proxies, "trusted-proxy", "", "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe")
