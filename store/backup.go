@@ -107,6 +107,9 @@ func Restore(ctx context.Context, backup, path string) (Copy, error) {
 	if fi, err := os.Stat(path); err == nil && os.SameFile(fi, bfi) {
 		return Copy{}, fmt.Errorf("%s is the database itself, not a backup of it", backup)
 	}
+	if dir := filepath.Dir(path); !exists(dir) {
+		return Copy{}, fmt.Errorf("directory %s does not exist: create it, owned by the user stackfit runs as, and restore again", dir)
+	}
 	lock, err := lockAlone(path)
 	if err != nil {
 		return Copy{}, err

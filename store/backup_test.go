@@ -215,6 +215,14 @@ func TestBackupRestoreRefusals(t *testing.T) {
 			want: ErrNewerSchema, says: "migration 99",
 		},
 		{
+			name:    "restore into a directory that is not there",
+			restore: true,
+			prepare: func(t *testing.T, dir string) (string, string) {
+				return good, filepath.Join(dir, "missing", "stackfit.db")
+			},
+			says: "missing does not exist: create it",
+		},
+		{
 			name:    "restore of the database onto itself",
 			restore: true,
 			prepare: func(t *testing.T, dir string) (string, string) {
