@@ -58,6 +58,11 @@ func Backup(ctx context.Context, path, target string) (Copy, error) {
 		return Copy{}, err
 	}
 	defer lock.Unlock()
+	// Root backing up a stopped service's database may have just made the
+	// lock file: it must stay the service user's, or the server cannot start.
+	if err := chownLike(lockPath(path), path); err != nil {
+		return Copy{}, err
+	}
 
 	tmp, err := tempBeside(target, ".backup-")
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"stackfit/rules"
@@ -366,5 +367,46 @@ func TestBackupLeavesSourceAlone(t *testing.T) {
 	after := snapshot(t, dir)
 	if !maps.Equal(before, after) {
 		t.Errorf("the database's directory held %v before the backup, %v after", keys(before), keys(after))
+	}
+}
+
+// Root backs up and restores a service user's database: every file beside
+// it stays the service user's, or the server could not open it.
+func TestRootKeepsTheServiceUsersFiles(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("only root can act for another user")
+	}
+	const nobody = 65534
+	ctx := context.Background()
+	st, path, _ := filled(t)
+	st.Close()
+	dir := filepath.Dir(path)
+	os.Remove(lockPath(path)) // as before this version, which made none
+	for _, name := range []string{dir, path} {
+		if err := os.Chown(name, nobody, nobody); err != nil {
+			t.Fatal(err)
+		}
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if _, err := Backup(ctx, path, backup); err != nil {
+		t.Fatal(err)
+	}
+	assertOwner(t, dir, nobody, "after the backup")
+	if _, err := Restore(ctx, backup, path); err != nil {
+		t.Fatal(err)
+	}
+	assertOwner(t, dir, nobody, "after the restore")
+}
+
+func assertOwner(t *testing.T, dir string, owner uint32, when string) {
+	t.Helper()
+	for name := range snapshot(t, dir) {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if uid := fi.Sys().(*syscall.Stat_t).Uid; uid != owner {
+			t.Errorf("%s: %s belongs to uid %d, not the service user %d", when, name, uid, owner)
+		}
 	}
 }
