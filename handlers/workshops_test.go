@@ -640,6 +640,9 @@ type sseMessage struct {
 type sseStream struct {
 	t     *testing.T
 	lines chan string
+	// events are the API stream's events as openapi.json describes them,
+	// which next checks each message against; nil for a page's stream.
+	events map[string]sseEvent
 }
 
 // stream opens an event stream as c; the stream closes when the test ends.
@@ -663,6 +666,12 @@ func (c *client) stream(path string, header http.Header) *sseStream {
 		c.t.Fatalf("stream %s: status %d, type %q", path, res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	s := &sseStream{t: c.t, lines: make(chan string)}
+	if strings.HasPrefix(path, "/api/") {
+		checkAPI(c.t, exchange{req: req, status: res.StatusCode, header: res.Header, stream: true})
+		if s.events, err = contract(c.t).events(req); err != nil {
+			c.t.Fatal(err)
+		}
+	}
 	go func() {
 		defer res.Body.Close()
 		defer close(s.lines)
@@ -694,6 +703,11 @@ func (s *sseStream) next() sseMessage {
 			switch {
 			case line == "" && data != nil:
 				m.data = strings.Join(data, "\n")
+				if s.events != nil {
+					if err := contract(s.t).checkEvent(s.events, m); err != nil {
+						s.t.Errorf("openapi.json: %v", err)
+					}
+				}
 				return m
 			case line == "", strings.HasPrefix(line, ":"): // keep-alive
 			case strings.HasPrefix(line, "id: "):
