@@ -13,10 +13,11 @@ import (
 
 // openAPI describes every route of Routes: paths, bodies and their limits,
 // each status with its error body, the facilitator key and the event
-// stream. handlers/openapi_test.go holds it to the code: every response
-// of the handlers' tests is checked against it, and every route registered
-// must appear in it and the other way round. A new route or field goes in
-// here in the same change.
+// stream. The handlers' tests hold it to the code: the test client checks
+// every API request, response and event against it (contract_test.go),
+// and every route registered must appear in it and the other way round
+// (openapi_test.go). A new route, status or field goes in here in the
+// same change, or those tests fail.
 //
 //go:embed openapi.json
 var openAPI []byte
