@@ -33,6 +33,7 @@ type progressView struct {
 
 type stepLink struct {
 	Title, URL string
+	Mark       string // what a phone shows of the link: the step's number, ✓ for the review
 	Current    bool
 }
 
@@ -176,9 +177,9 @@ func (s *Server) stepProgress(current int, w *membership) progressView {
 		pv.Label = "Step " + itoa(current+1) + " of " + itoa(n)
 	}
 	for j, sec := range s.rules.Sections {
-		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Current: j == current})
+		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Mark: itoa(j + 1), Current: j == current})
 	}
-	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Current: current >= n})
+	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Mark: "✓", Current: current >= n})
 	return pv
 }
 
