@@ -59,23 +59,23 @@ type barView struct {
 	Percent int
 }
 
-// heatMap is participants × questions: each cell says whether the person's
-// answer matches the team's, with the questions in board order.
+// heatMap is questions × participants, the questions in board order: each
+// row names its question in full, and each cell says whether that person's
+// answer matches the team's.
 type heatMap struct {
-	Columns []heatColumn
-	Rows    []heatRow
+	People []string // those who finished
+	Rows   []heatRow
 }
 
-type heatColumn struct{ ID, Text string }
-
 type heatRow struct {
-	Name  string
-	Cells []heatCell
+	Question string
+	Cells    []heatCell
 }
 
 type heatCell struct {
-	Class  string // agrees, differs, unsure, unanswered
-	Answer string
+	Class   string // agrees, differs, unsure, unanswered
+	Answer  string
+	Meaning string // what the colour says, for a screen reader: "same as the team", "differs from the team"
 }
 
 // board shows the facilitator's board. A facilitator link (?key=) puts its
@@ -170,18 +170,22 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
 		Questions: s.questionRows(sum),
 	}
-	for _, col := range b.Questions {
-		b.Heat.Columns = append(b.Heat.Columns, heatColumn{ID: col.ID, Text: col.Text})
-	}
+	var finished []rules.Answers
 	for i, p := range team.Participants {
 		name := w.DisplayName(p, i)
 		pv := personView{ID: p.ID, Name: name, Finished: p.Submitted}
 		if p.Submitted {
 			b.Finished++
 			pv.Verdict = verdictLine(p.Evaluation)
-			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(name, p.Answers, sum, b.Questions))
+			b.Heat.People = append(b.Heat.People, name)
+			finished = append(finished, p.Answers)
 		}
 		b.People = append(b.People, pv)
+	}
+	if len(finished) > 0 {
+		for _, row := range b.Questions {
+			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(row, finished, sum))
+		}
 	}
 	return b, nil
 }
@@ -215,14 +219,20 @@ func (s *Server) questionRows(sum workshop.Summary) []questionRow {
 	return rows
 }
 
-func (s *Server) heatRow(name string, answers rules.Answers, sum workshop.Summary, cols []questionRow) heatRow {
-	row := heatRow{Name: name}
-	for _, col := range cols {
-		qs, _ := sum.Question(col.ID)
-		a, answered := answers[col.ID]
+func (s *Server) heatRow(q questionRow, people []rules.Answers, sum workshop.Summary) heatRow {
+	row := heatRow{Question: q.Text}
+	qs, _ := sum.Question(q.ID)
+	for _, answers := range people {
+		a, answered := answers[q.ID]
 		cell := heatCell{Class: workshop.Agreement(qs.Question, qs.Team, a, answered), Answer: "not answered"}
 		if answered {
 			cell.Answer = s.answerView(qs.Question, a, "").Answer
+		}
+		switch cell.Class {
+		case "agrees":
+			cell.Meaning = "same as the team"
+		case "differs":
+			cell.Meaning = "differs from the team"
 		}
 		row.Cells = append(row.Cells, cell)
 	}

@@ -12,18 +12,47 @@
     }
   });
 
-  // After a step is swapped in, move focus where a keyboard or screen-reader
-  // user expects it: the error summary if there is one, else the step heading.
+  // After a step or a slide is swapped in, move focus where a keyboard or
+  // screen-reader user expects it: the error summary if there is one, else
+  // the heading.
   document.addEventListener("htmx:after:swap", function (e) {
     var target = e.detail && e.detail.ctx && e.detail.ctx.target;
-    if (!target || !target.id || target.id !== "wizard") { return; }
+    if (!target || (target.id !== "wizard" && target.id !== "projector")) { return; }
     var summary = document.querySelector("#wizard .error-summary");
-    var heading = document.querySelector("#wizard h1");
+    var heading = document.querySelector("#" + target.id + " h1");
     var el = summary || heading;
     if (el) {
       el.setAttribute("tabindex", "-1");
       el.focus();
     }
+  });
+
+  // A swap replaces the board's HTML, live updates included: the questions a
+  // facilitator opened (details with an id) stay open.
+  var opened = [];
+  document.addEventListener("htmx:before:swap", function () {
+    opened = Array.prototype.map.call(document.querySelectorAll("details[open][id]"), function (d) { return d.id; });
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    opened.forEach(function (id) {
+      var d = document.getElementById(id);
+      if (d) { d.open = true; }
+    });
+    opened = [];
+  });
+
+  // The board's projector mode: the arrow keys, and Page Up and Page Down
+  // (what a presenter's clicker sends), follow the slide's Previous and Next
+  // links, which htmx enhances.
+  var slideKeys = { ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev" };
+  document.addEventListener("keydown", function (e) {
+    var rel = slideKeys[e.key];
+    if (!rel || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+    if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable]")) { return; }
+    var link = document.querySelector('#projector a[rel="' + rel + '"]');
+    if (!link) { return; }
+    e.preventDefault();
+    link.click();
   });
 
   // Copy buttons: <button data-copy="#id"> copies the value of the input #id.
