@@ -61,6 +61,8 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/w/:code/qr.svg", s.workshopQR) // sets its own (qrCode)
 	pages.GET("/w/:code/board", s.board, noStore)
 	pages.GET("/w/:code/board/events", s.boardEvents, noStore)
+	pages.GET("/w/:code/board/slides", s.slides, noStore)
+	pages.GET("/w/:code/board/slides/events", s.slideEvents, noStore)
 	pages.POST("/w/:code/reveal", s.reveal, noStore)
 	pages.POST("/w/:code/close", s.closeWorkshop, noStore)
 	pages.POST("/w/:code/lock", s.lockJoining, noStore)
