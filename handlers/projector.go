@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/handlers/form"
 	"stackfit/workshop"
 )
 
@@ -75,12 +76,8 @@ func (s *Server) slideEvents(c echo.Context) error {
 
 // slideNumber reads ?q=, 1 when it is missing: the first question.
 func (s *Server) slideNumber(c echo.Context) (int, error) {
-	q := c.QueryParam("q")
-	if q == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(q)
-	if err != nil || n < 1 || n > len(s.rules.Questions())+1 {
+	n, ok := form.Slide(c.QueryParam("q"), len(s.rules.Questions())+1)
+	if !ok {
 		return 0, echo.ErrNotFound
 	}
 	return n, nil

@@ -47,6 +47,7 @@ func TestSlides(t *testing.T) {
 		{"no slide 0", fac, slides + "?q=0", http.StatusNotFound, nil, nil},
 		{"no slide after the result", fac, slides + "?q=" + strconv.Itoa(total+1), http.StatusNotFound, nil, nil},
 		{"not a number", fac, slides + "?q=python", http.StatusNotFound, nil, nil},
+		{"another address of slide 2", fac, slides + "?q=02", http.StatusNotFound, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
