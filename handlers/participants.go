@@ -230,3 +230,14 @@ func (s *Server) participantEvents(c echo.Context) error {
 	}
 	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
 }
+
+// closedFor tells whether the workshop a person answers for (m, nil when
+// they answer for themselves) has closed. A failed read says no: the
+// review still refuses the answers, in words, when they are sent.
+func (s *Server) closedFor(c echo.Context, m *membership) bool {
+	if m == nil {
+		return false
+	}
+	w, err := s.app.Workshop(c.Request().Context(), m.Code)
+	return err == nil && w.Closed
+}
