@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -274,13 +275,9 @@ func (p *person) openDialog(link string, wants ...string) {
 func (p *person) dialogClosedTo(link string) {
 	p.t.Helper()
 	p.waitFor(`document.querySelector("dialog#confirm-dialog") === null`)
-	if p.eval(`String(document.activeElement === document.querySelector(`+jsString(link)+`))`) != "true" {
+	if p.eval(`String(document.activeElement === document.querySelector(`+strconv.Quote(link)+`))`) != "true" {
 		p.t.Errorf("after the dialog, focus is on %s, not back on %s", p.eval(`document.activeElement.outerHTML.slice(0, 80)`), link)
 	}
-}
-
-func jsString(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
 
 // mustPassAxeAll reports every axe violation on the page, of any impact
