@@ -205,11 +205,14 @@ func TestStartOver(t *testing.T) {
 	app := startApp(t)
 	browser := newBrowser(t)
 	for _, tt := range []struct {
-		name string
-		opts []option
+		name   string
+		dialog bool
+		opts   []option
 	}{
-		{"with a dialog", nil},
-		{"without JavaScript", []option{withoutJS}},
+		{"with a dialog", true, nil},
+		{"with a dialog on a phone", true, []option{onPhone}},
+		{"without JavaScript", false, []option{withoutJS}},
+		{"without JavaScript on a phone", false, []option{withoutJS, onPhone}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := app.newPerson(t, browser, tt.opts...)
@@ -223,8 +226,9 @@ func TestStartOver(t *testing.T) {
 			startOver := `a[href="/q/reset"]`
 			answered := `[...document.querySelectorAll("dl.answers dd")].filter(d => !d.textContent.includes("Not answered")).length`
 			before := p.eval(`String(` + answered + `)`)
-			if tt.opts == nil {
+			if tt.dialog {
 				p.openDialog(startOver, "Start over?", "cannot be undone")
+				p.fitsWidth("start-over dialog")
 				p.do(chromedp.KeyEvent(kb.Escape))
 				p.dialogClosedTo(startOver)
 				p.openDialog(startOver, "Start over?")
@@ -234,13 +238,14 @@ func TestStartOver(t *testing.T) {
 				p.click(startOver)
 				p.waitPath("/q/reset")
 				p.mustSee(".confirm", "Start over?", "cannot be undone")
+				p.fitsWidth("start-over page")
 				p.click(`.confirm [data-confirm-cancel]`)
 				p.waitReview()
 			}
 			if after := p.eval(`String(` + answered + `)`); after != before || before == "0" {
 				t.Fatalf("%s answers on the review after cancelling, %s before", after, before)
 			}
-			if tt.opts == nil {
+			if tt.dialog {
 				p.openDialog(startOver, "Start over?")
 				p.click(`#confirm-dialog button[type="submit"]`)
 			} else {

@@ -27,6 +27,7 @@ type link struct{ URL, Label string }
 var headings = map[int]string{
 	http.StatusBadRequest:            "That request could not be read",
 	http.StatusUnauthorized:          "This board opens only with its facilitator link",
+	http.StatusForbidden:             "That form could not be accepted",
 	http.StatusNotFound:              "We could not find that",
 	http.StatusMethodNotAllowed:      "That address does not work that way",
 	http.StatusRequestTimeout:        "That took too long to arrive",
@@ -59,10 +60,12 @@ func heading(status int, err error) string {
 func (s *Server) onward(c echo.Context, status int, err error) []link {
 	home := link{"/", "Go to the start page"}
 	code, _ := workshop.ParseCode(c.Param("code"))
-	if code == "" && stackfit.ErrorCode(err) == stackfit.ECLOSED {
-		if m := s.loadProgress(c).Workshop; m != nil { // sending from the review
-			code = m.Code
-		}
+	var member *membership
+	if status == http.StatusConflict {
+		member = s.loadProgress(c).Workshop
+	}
+	if code == "" && member != nil && stackfit.ErrorCode(err) == stackfit.ECLOSED {
+		code = member.Code // sending from the review
 	}
 	switch {
 	case status == http.StatusUnauthorized:
@@ -72,6 +75,9 @@ func (s *Server) onward(c echo.Context, status int, err error) []link {
 		team := link{"/w/" + code, "Go to the workshop's page, where the team's result appears once the facilitator reveals it"}
 		if w, rerr := s.app.Workshop(c.Request().Context(), code); rerr == nil && w.Revealed {
 			team = link{"/w/" + code + "#team-title", "See the team's result"}
+		}
+		if member == nil || member.Code != code {
+			return []link{team, home}
 		}
 		return []link{team, {"/w/" + code + "#leave", "Leave the workshop and keep your answers for a result of your own"}, home}
 	case status == http.StatusNotFound && strings.HasPrefix(c.Request().URL.Path, "/w"):

@@ -182,22 +182,26 @@ func TestErrorPagesInWords(t *testing.T) {
 		status  int
 		heading string
 		onward  []string // links
+		not     []string // links it must not offer
 	}{
 		{"no such page", func() response { return late.get("/no-such-page") }, http.StatusNotFound,
-			"We could not find that", []string{`href="/"`, `href="/q"`}},
+			"We could not find that", []string{`href="/"`, `href="/q"`}, nil},
 		{"no such result", func() response { return late.get("/r/AAAAAAAAAAAAAAAAAAAAAA") }, http.StatusNotFound,
-			"We could not find that", []string{`href="/"`}},
+			"We could not find that", []string{`href="/"`}, nil},
 		{"no such workshop", func() response { return late.get("/w/ZZZZZZ") }, http.StatusNotFound,
-			"We could not find that", []string{`href="/w">Type the workshop code again`}},
+			"We could not find that", []string{`href="/w">Type the workshop code again`}, nil},
 		{"the board without its key", func() response { return late.get(w + "/board") }, http.StatusUnauthorized,
-			"This board opens only with its facilitator link", []string{`href="/w/new"`, `href="/"`}},
+			"This board opens only with its facilitator link", []string{`href="/w/new"`, `href="/"`}, nil},
 		{"joining a closed workshop", func() response { return late.post(w+"/join", url.Values{"name": {"Late"}}) }, http.StatusConflict,
-			"This workshop is closed", []string{`href="` + w + `">Go to the workshop's page`, `href="/"`}},
+			"This workshop is closed", []string{`href="` + w + `">Go to the workshop's page`, `href="/"`}, []string{"#leave"}},
 		{"sending to a closed workshop", func() response { return ann.post("/q/review", nil) }, http.StatusConflict,
-			"This workshop is closed", []string{`href="` + w + `">Go to the workshop's page`, `href="` + w + `#leave"`}},
+			"This workshop is closed", []string{`href="` + w + `">Go to the workshop's page`, `href="` + w + `#leave"`}, nil},
 		{"a known page with another method", func() response {
 			return late.do(http.MethodDelete, "/how", nil, nil)
-		}, http.StatusMethodNotAllowed, "That address does not work that way", []string{`href="/"`}},
+		}, http.StatusMethodNotAllowed, "That address does not work that way", []string{`href="/"`}, nil},
+		{"a form without its token", func() response {
+			return late.do(http.MethodPost, "/q/reset", strings.NewReader(""), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+		}, http.StatusForbidden, "That form could not be accepted", []string{`href="/"`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,6 +212,7 @@ func TestErrorPagesInWords(t *testing.T) {
 			body := decoded(r.body)
 			mustContain(t, body, `<h1 id="error-title">`+tt.heading+`</h1>`, "<title>"+tt.heading+" · stackfit</title>", "What you can do")
 			mustContain(t, body, tt.onward...)
+			mustNotContain(t, body, tt.not...)
 			mustNotContain(t, body, ">"+http.StatusText(tt.status)+"<", http.StatusText(tt.status)+" · stackfit")
 		})
 	}
