@@ -174,7 +174,8 @@ func TestWorkshop(t *testing.T) {
 
 	// The reveal reaches Ada live, and Linus on a reload.
 	ada.eval(`String(window.__noReload = 1)`)
-	host.click(`form[action$="/reveal"] button`)
+	host.openDialog(`#board-actions a[href$="/reveal"]`, "Reveal the team's result")
+	host.click(`#confirm-dialog button[type="submit"]`)
 	host.waitPath(joinPath + "/board")
 	host.waitText("#board-status", "results revealed")
 	ada.waitLive(`#team-title`, "The team's result: "+team)
@@ -197,7 +198,9 @@ func TestWorkshop(t *testing.T) {
 		t.Fatalf("the review shows %q for Python after Grace changed it to “Not at all”", got)
 	}
 
-	host.click(`form[action$="/close"] button`)
+	host.waitConnected() // the board's first live swap is over before the click
+	host.openDialog(`#board-actions a[href$="/close"]`, "Close “Booking platform v2 kickoff”?")
+	host.click(`#confirm-dialog button[type="submit"]`)
 	host.waitPath(joinPath + "/board")
 	host.waitText("#board-status", "closed")
 	board := host.textNow("#board-live")

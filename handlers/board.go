@@ -122,12 +122,14 @@ func (s *Server) boardEvents(c echo.Context) error {
 	return s.stream(c, w.Code, func(stackfit.Event) bool { return true }, "board", "board-body", view)
 }
 
-// stateChange is what a facilitator does to a workshop: App.Reveal or
-// App.Close, which tell those watching.
+// stateChange is what a facilitator does to a workshop (App.Reveal,
+// App.Close, their undoing, the lock), which tells those watching.
 type stateChange func(ctx context.Context, code string) (stackfit.Workshop, error)
 
 func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reveal) }
 func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, s.app.Close) }
+func (s *Server) hide(c echo.Context) error          { return s.changeOnBoard(c, s.app.Hide) }
+func (s *Server) reopen(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reopen) }
 func (s *Server) lockJoining(c echo.Context) error   { return s.changeOnBoard(c, s.app.Lock) }
 func (s *Server) unlockJoining(c echo.Context) error { return s.changeOnBoard(c, s.app.Unlock) }
 
@@ -145,7 +147,7 @@ func (s *Server) removeParticipant(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
 }
 
-// changeOnBoard is the board's reveal or close button.
+// changeOnBoard is one of the board's buttons that change the workshop.
 func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
 	w, err := s.facilitated(c)
 	if err != nil {

@@ -29,6 +29,9 @@ type progressView struct {
 	Label       string
 	Links       []stepLink
 	Workshop    *membership // answering for a workshop
+	// WorkshopClosed: that workshop no longer takes answers, which each
+	// step says at once rather than the review after the last one.
+	WorkshopClosed bool
 }
 
 type stepLink struct {
@@ -153,6 +156,7 @@ func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems 
 	for _, pr := range problems {
 		errs[pr.Question] = pr.Message
 	}
+	v.Progress.WorkshopClosed = s.closedFor(c, p.Workshop)
 	for _, q := range sec.Questions {
 		qv := questionView{Question: q, Error: errs[q.ID]}
 		chosen := answers[q.ID]

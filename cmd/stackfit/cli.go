@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"stackfit/rules"
+	"stackfit/version"
 )
 
 const usage = `stackfit recommends Django or Node.js for a project, and says why.
@@ -24,8 +25,10 @@ Usage:
   stackfit check-ruleset [flags]  print a calibration report of the ruleset as JSON;
                                   exit 1 when it breaks a limit
                                   (stackfit check-ruleset -help lists them)
+  stackfit version                print the version, commit and build date
 
-Every command takes --ruleset FILE to use a ruleset of your own instead of the built-in one.
+Every command takes --ruleset FILE (env STACKFIT_RULESET) to use a ruleset of your
+own instead of the built-in one, and --version.
 `
 
 // exit codes
@@ -50,16 +53,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		flags.PrintDefaults()
 	}
 	rulesetPath := flags.String("ruleset", "", "a ruleset `file` to use instead of the built-in one")
+	showVersion := flags.Bool("version", false, "print the version, commit and build date, and exit")
 	var serve serveConfig
+	var envErr error
 	if cmd == "serve" {
-		serve.flags(flags, getenv)
+		serve.flags(flags, getenv) // reports a bad variable when it starts
+	} else {
+		envErr = flagsFromEnv(flags, getenv, func(name string) bool { return name == "ruleset" })
 	}
 	var check checkConfig
 	if cmd == "check-ruleset" {
 		check.flags(flags)
 	}
 	switch cmd {
-	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset":
+	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset", "version":
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -75,6 +82,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "stackfit %s: unexpected argument %q\n", cmd, flags.Arg(0))
+		return exitUsage
+	}
+	if cmd == "version" || *showVersion {
+		fmt.Fprintln(stdout, version.Get())
+		return exitOK
+	}
+	if envErr != nil {
+		fmt.Fprintf(stderr, "stackfit %s: %v\n", cmd, envErr)
 		return exitUsage
 	}
 	rs, err := loadRuleset(*rulesetPath)
