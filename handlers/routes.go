@@ -62,13 +62,10 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/w/:code/qr.svg", s.workshopQR) // sets its own (qrCode)
 	pages.GET("/w/:code/board", s.board, noStore)
 	pages.GET("/w/:code/board/events", s.boardEvents, noStore)
-<<<<<<< HEAD
 	pages.GET("/w/:code/board/slides", s.slides, noStore)
 	pages.GET("/w/:code/board/slides/events", s.slideEvents, noStore)
-=======
 	// Reveal and close ask first (confirm.go); hide and reopen undo them.
 	pages.GET("/w/:code/reveal", s.confirmReveal, noStore)
->>>>>>> main
 	pages.POST("/w/:code/reveal", s.reveal, noStore)
 	pages.POST("/w/:code/hide", s.hide, noStore)
 	pages.GET("/w/:code/close", s.confirmClose, noStore)
