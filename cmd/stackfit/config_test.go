@@ -66,7 +66,7 @@ func TestEveryFlagHasAnEnvironmentVariable(t *testing.T) {
 				return // declared by run for every command: TestRulesetFromEnvironment
 			}
 			// A value of the flag's type that is not its default.
-			c, fs := serveFlagSet(func(string) string { return "" })
+			_, fs := serveFlagSet(func(string) string { return "" })
 			var v string
 			switch d := fs.Lookup(name).Value.(flag.Getter).Get().(type) {
 			case string:
@@ -82,7 +82,7 @@ func TestEveryFlagHasAnEnvironmentVariable(t *testing.T) {
 			default:
 				t.Fatalf("--%s: no test value for a %T", name, d)
 			}
-			c, fs = serveFlagSet(func(k string) string {
+			c, fs := serveFlagSet(func(k string) string {
 				if k == variable {
 					return v
 				}

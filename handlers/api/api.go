@@ -71,6 +71,8 @@ func (h *Handler) Routes(g *echo.Group) {
 	add(http.MethodGet, "/workshops/:code/events", h.events, noStore)
 	add(http.MethodPost, "/workshops/:code/reveal", h.reveal, noStore)
 	add(http.MethodPost, "/workshops/:code/close", h.close, noStore)
+	add(http.MethodPost, "/workshops/:code/hide", h.hide, noStore)
+	add(http.MethodPost, "/workshops/:code/reopen", h.reopen, noStore)
 	add(http.MethodPost, "/workshops/:code/lock", h.lock, noStore)
 	add(http.MethodPost, "/workshops/:code/unlock", h.unlock, noStore)
 	add(http.MethodDelete, "/workshops/:code/participants/:id", h.removeParticipant, noStore)
