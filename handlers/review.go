@@ -69,6 +69,7 @@ func (s *Server) renderReview(c echo.Context, status int, p progress, problems [
 		Progress: s.stepProgress(len(s.rules.Sections), p.Workshop),
 		Problems: problems,
 	}
+	v.Progress.WorkshopClosed = s.closedFor(c, p.Workshop)
 	for _, sec := range s.rules.Sections {
 		rs := reviewSection{Title: sec.Title}
 		for _, q := range sec.Questions {
