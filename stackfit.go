@@ -40,6 +40,10 @@ type Store interface {
 	Reveal(ctx context.Context, code string) (Workshop, error)
 	// CloseWorkshop stops the workshop taking answers (EventClosed).
 	CloseWorkshop(ctx context.Context, code string) (Workshop, error)
+	// Hide undoes Reveal (EventHidden); Reopen undoes CloseWorkshop
+	// (EventReopened): the workshop takes answers again, within its capacity.
+	Hide(ctx context.Context, code string) (Workshop, error)
+	Reopen(ctx context.Context, code string) (Workshop, error)
 
 	// Lock stops new participants joining (EventLocked); those in may
 	// still answer. Unlock lets them join again (EventUnlocked).

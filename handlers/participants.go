@@ -218,7 +218,7 @@ func (s *Server) leaveWorkshop(c echo.Context) error {
 }
 
 // participantEvents streams the participant's status block, again whenever
-// the facilitator reveals, closes, locks or unlocks the workshop (the join
+// the facilitator reveals, hides, closes, reopens, locks or unlocks the workshop (the join
 // form comes and goes with the lock).
 func (s *Server) participantEvents(c echo.Context) error {
 	w, err := s.findWorkshop(c, c.Param("code"))
@@ -228,10 +228,22 @@ func (s *Server) participantEvents(c echo.Context) error {
 	view := func(w stackfit.Workshop) (any, error) { return s.workshopView(c, w) }
 	changed := func(e stackfit.Event) bool {
 		switch e.Kind {
-		case stackfit.EventRevealed, stackfit.EventClosed, stackfit.EventLocked, stackfit.EventUnlocked:
+		case stackfit.EventRevealed, stackfit.EventHidden, stackfit.EventClosed, stackfit.EventReopened,
+			stackfit.EventLocked, stackfit.EventUnlocked:
 			return true
 		}
 		return false
 	}
 	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
+}
+
+// closedFor tells whether the workshop a person answers for (m, nil when
+// they answer for themselves) has closed. A failed read says no: the
+// review still refuses the answers, in words, when they are sent.
+func (s *Server) closedFor(c echo.Context, m *membership) bool {
+	if m == nil {
+		return false
+	}
+	w, err := s.app.Workshop(c.Request().Context(), m.Code)
+	return err == nil && w.Closed
 }

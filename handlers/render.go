@@ -55,10 +55,20 @@ func (s *Server) render(c echo.Context, status int, page, block string, data any
 	return c.HTMLBlob(status, html)
 }
 
-// page renders the whole page, or the named block for htmx.
+// page renders the whole page, or the named block for htmx with the page's
+// title before it (views/partials/title.html), so the document title follows
+// each swap.
 func (s *Server) page(c echo.Context, status int, page, block string, data any) error {
 	if !isFragment(c) {
-		block = ""
+		return s.render(c, status, page, "", data)
 	}
-	return s.render(c, status, page, block, data)
+	title, err := s.views.Render(page, "doc-title", data)
+	if err != nil {
+		return err
+	}
+	html, err := s.views.Render(page, block, data)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, append(title, html...))
 }

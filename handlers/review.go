@@ -82,6 +82,7 @@ func (s *Server) reviewView(c echo.Context, p progress, problems []form.Problem)
 		Progress: s.stepProgress(len(s.rules.Sections), p.Workshop),
 		Problems: problems,
 	}
+	v.Progress.WorkshopClosed = s.closedFor(c, p.Workshop)
 	for _, sec := range s.rules.Sections {
 		rs := reviewSection{Title: sec.Title}
 		for _, q := range sec.Questions {

@@ -42,6 +42,7 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/how", s.how)
 
 	pages.GET("/q", s.resume, noStore)
+	pages.GET("/q/reset", s.confirmReset, noStore)
 	pages.POST("/q/reset", s.reset, noStore)
 	pages.GET("/q/review", s.review, noStore)
 	pages.POST("/q/review", s.submitReview, noStore)
@@ -70,8 +71,15 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/w/:code/qr.svg", s.workshopQR) // sets its own (qrCode)
 	pages.GET("/w/:code/board", s.board, noStore)
 	pages.GET("/w/:code/board/events", s.boardEvents, noStore)
+	pages.GET("/w/:code/board/slides", s.slides, noStore)
+	pages.GET("/w/:code/board/slides/events", s.slideEvents, noStore)
+	// Reveal and close ask first (confirm.go); hide and reopen undo them.
+	pages.GET("/w/:code/reveal", s.confirmReveal, noStore)
 	pages.POST("/w/:code/reveal", s.reveal, noStore)
+	pages.POST("/w/:code/hide", s.hide, noStore)
+	pages.GET("/w/:code/close", s.confirmClose, noStore)
 	pages.POST("/w/:code/close", s.closeWorkshop, noStore)
+	pages.POST("/w/:code/reopen", s.reopen, noStore)
 	pages.POST("/w/:code/lock", s.lockJoining, noStore)
 	pages.POST("/w/:code/unlock", s.unlockJoining, noStore)
 	pages.POST("/w/:code/remove", s.removeParticipant, noStore)
