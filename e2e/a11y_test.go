@@ -21,7 +21,7 @@ type axeViolation struct {
 func (p *person) axe() []axeViolation {
 	p.t.Helper()
 	var serious []axeViolation
-	for _, v := range p.axeEvery() {
+	for _, v := range p.axeAll() {
 		if v.Impact == "serious" || v.Impact == "critical" {
 			serious = append(serious, v)
 		}
@@ -29,8 +29,9 @@ func (p *person) axe() []axeViolation {
 	return serious
 }
 
-// axeEvery returns every violation axe-core finds, minor ones included.
-func (p *person) axeEvery() []axeViolation {
+// axeAll returns every violation axe-core finds on the current page, minor
+// and moderate included.
+func (p *person) axeAll() []axeViolation {
 	p.t.Helper()
 	src, err := os.ReadFile("testdata/axe-core-4.14.1.min.js")
 	if err != nil {
@@ -56,6 +57,14 @@ func (p *person) axeEvery() []axeViolation {
 func (p *person) mustPassAxe(page string) {
 	p.t.Helper()
 	for _, v := range p.axe() {
+		p.t.Errorf("%s (%s): %s [%s] %s at %s", page, p.path(), v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
+	}
+}
+
+// mustPassAxeFully reports every violation on the current page, of any impact.
+func (p *person) mustPassAxeFully(page string) {
+	p.t.Helper()
+	for _, v := range p.axeAll() {
 		p.t.Errorf("%s (%s): %s [%s] %s at %s", page, p.path(), v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 	}
 }

@@ -158,7 +158,7 @@ func TestResultPage(t *testing.T) {
 			p.mustSee("#flips-title ~ ul.flips > li:first-child", first.Text)
 
 			if mode.opts == nil {
-				for _, v := range p.axeEvery() {
+				for _, v := range p.axeAll() {
 					t.Errorf("result: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 				}
 			}
@@ -185,7 +185,7 @@ func TestResultPage(t *testing.T) {
 		if over := p.eval(`String(document.documentElement.scrollWidth > window.innerWidth)`); over != "false" {
 			t.Error("the result scrolls sideways on a phone")
 		}
-		for _, v := range p.axeEvery() {
+		for _, v := range p.axeAll() {
 			t.Errorf("result on a phone: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 		}
 	})
@@ -300,7 +300,7 @@ func TestStartFromSharedResult(t *testing.T) {
 			p.waitFor(`document.querySelector("#confirm-title") !== null`)
 			p.mustSee("main", "Replace your answers?", "of your own in progress")
 			if mode.opts == nil { // axe needs script
-				for _, v := range p.axeEvery() {
+				for _, v := range p.axeAll() {
 					t.Errorf("the question: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 				}
 			}

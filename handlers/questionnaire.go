@@ -29,10 +29,14 @@ type progressView struct {
 	Label       string
 	Links       []stepLink
 	Workshop    *membership // answering for a workshop
+	// WorkshopClosed: that workshop no longer takes answers, which each
+	// step says at once rather than the review after the last one.
+	WorkshopClosed bool
 }
 
 type stepLink struct {
 	Title, URL string
+	Mark       string // what a phone shows of the link: the step's number, ✓ for the review
 	Current    bool
 }
 
@@ -152,6 +156,7 @@ func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems 
 	for _, pr := range problems {
 		errs[pr.Question] = pr.Message
 	}
+	v.Progress.WorkshopClosed = s.closedFor(c, p.Workshop)
 	for _, q := range sec.Questions {
 		qv := questionView{Question: q, Error: errs[q.ID]}
 		chosen := answers[q.ID]
@@ -176,9 +181,9 @@ func (s *Server) stepProgress(current int, w *membership) progressView {
 		pv.Label = "Step " + itoa(current+1) + " of " + itoa(n)
 	}
 	for j, sec := range s.rules.Sections {
-		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Current: j == current})
+		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Mark: itoa(j + 1), Current: j == current})
 	}
-	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Current: current >= n})
+	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Mark: "✓", Current: current >= n})
 	return pv
 }
 

@@ -18,6 +18,7 @@ type resultView struct {
 	Layout
 	verdictView
 	ID       string
+	Name     string // the decision's name, "" for none
 	ShareURL string
 	Created  time.Time
 	Flips    []flipView
@@ -159,7 +160,8 @@ func (s *Server) hiddenAnswers(answers rules.Answers) []hiddenField {
 	return out
 }
 
-// createResult stores a complete answer set posted as a form (a what-if saved).
+// createResult stores a complete answer set posted as a form (a what-if
+// saved), with the decision's name when the form gives one.
 func (s *Server) createResult(c echo.Context) error {
 	values, err := c.FormParams()
 	if err != nil {
@@ -169,7 +171,11 @@ func (s *Server) createResult(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
 	}
-	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), answers)
+	name, problem := form.DecisionName(values.Get("name"))
+	if problem != "" {
+		return echo.NewHTTPError(http.StatusBadRequest, problem)
+	}
+	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), name, answers)
 	if err != nil {
 		return err
 	}
@@ -250,6 +256,7 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 	v := resultView{
 		verdictView: s.verdict(ev),
 		ID:          res.ID,
+		Name:        res.Name,
 		ShareURL:    s.links.Abs(c, "/r/"+res.ID),
 		Created:     res.CreatedAt,
 		Flips:       s.flipViews(res.ID, nil, ev),
@@ -269,8 +276,11 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 			}
 		}
 	}
-	v.Layout = s.layout(c, v.Headline)
-	v.Social = &Social{Title: v.Headline + " · " + string(ev.Confidence) + " confidence", Description: v.Summary, URL: v.ShareURL}
+	v.Layout = s.layout(c, named(res.Name, v.Headline))
+	v.NoIndex = true
+	cd := cardOf(res.Name, v.verdictView)
+	v.Social = &Social{Title: named(res.Name, v.Headline+" · "+string(ev.Confidence)+" confidence"), Description: v.Summary,
+		URL: v.ShareURL, Image: shareImage(s.links.Abs(c, resultCardPath(res.ID)), cd)}
 	v.Description = v.Summary
 	return v
 }
@@ -303,4 +313,12 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 		out = append(out, fv)
 	}
 	return out
+}
+
+// named puts the decision's name, if it has one, before what a title says.
+func named(name, title string) string {
+	if name == "" {
+		return title
+	}
+	return name + ": " + title
 }

@@ -20,6 +20,7 @@ import (
 	"stackfit/handlers/respond"
 	"stackfit/rules"
 	"stackfit/static"
+	"stackfit/version"
 	"stackfit/views"
 )
 
@@ -45,6 +46,8 @@ type Config struct {
 	ResultPages int
 	// StreamLimits cap the event streams open at once (zero: no cap).
 	StreamLimits respond.StreamLimits
+	// Build is the running build, reported by /healthz.
+	Build version.Info
 }
 
 // Server holds every dependency of the handlers, and nothing else.
@@ -63,12 +66,14 @@ type Server struct {
 	teams    *teamFragments   // the team's result, rendered once per workshop change
 	// resultPages keeps rendered result pages (showResult).
 	resultPages resultPages
+	cards       cards // drawn share previews (resultCard, teamCard)
+	build       version.Info
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
-	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping,
+	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping, build: cfg.Build,
 		streams: respond.NewStreams(cfg.StreamLimits), teams: newTeamFragments()}
 	if s.stopping == nil {
 		s.stopping = make(chan struct{}) // never closes
@@ -96,6 +101,9 @@ func New(cfg Config) (http.Handler, error) {
 		size = DefaultResultPages
 	}
 	if s.resultPages, err = newResultPages(size); err != nil {
+		return nil, err
+	}
+	if s.cards, err = newCards(); err != nil {
 		return nil, err
 	}
 	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)

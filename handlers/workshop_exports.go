@@ -33,7 +33,7 @@ func (s *Server) exportJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return download(c, "stackfit-workshop-"+w.Code+".json", echo.MIMEApplicationJSONCharsetUTF8, body)
+	return download(c, "stackfit-workshop-"+w.Code+".json", jsonDownload, body)
 }
 
 // exportRecord is the team's decision record: the team answers as drivers,

@@ -563,16 +563,17 @@ func TestWorkshopFragments(t *testing.T) {
 
 	p := app.client()
 	p.join(code, "Pat")
+	// A step's fragment is its title (htmx 4 sets document.title from it) and the wizard.
 	step := p.do(http.MethodGet, "/q/team", nil, htmx)
-	if step.status != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(step.body), `<div id="wizard"`) {
+	if step.status != http.StatusOK || !isStepFragment(step.body, "Team skills") {
 		t.Fatalf("step fragment: status %d\n%s", step.status, step.body)
 	}
 	mustContain(t, step.body, "Answering for the workshop", `href="/w/`+code+`"`)
-	mustNotContain(t, step.body, "<html", "<title>")
+	mustNotContain(t, step.body, "<html", "<head")
 
 	missing := p.do(http.MethodPost, "/q/review", strings.NewReader(url.Values{"_csrf": {p.csrf}}.Encode()),
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "HX-Request": {"true"}, "HX-Request-Type": {"partial"}})
-	if missing.status != http.StatusUnprocessableEntity || !strings.HasPrefix(strings.TrimSpace(missing.body), `<div id="wizard">`) {
+	if missing.status != http.StatusUnprocessableEntity || !isStepFragment(missing.body, "Review your answers") {
 		t.Fatalf("review fragment: status %d\n%s", missing.status, missing.body)
 	}
 	mustContain(t, missing.body, "need an answer", "Send my answers to “Kickoff”")
@@ -603,6 +604,13 @@ func TestWorkshopFragments(t *testing.T) {
 	if r := p.do(http.MethodGet, "/w/"+code, nil, http.Header{"HX-Request": {"true"}, "HX-Request-Type": {"full"}}); !strings.Contains(r.body, "<html") {
 		t.Error("a full htmx request got a fragment")
 	}
+}
+
+// isStepFragment tells whether body is a questionnaire step as htmx gets it:
+// the step's <title>, then the wizard, with no layout around them.
+func isStepFragment(body, title string) bool {
+	rest, ok := strings.CutPrefix(body, "<title>"+title+" · stackfit</title>")
+	return ok && strings.HasPrefix(strings.TrimSpace(rest), `<div id="wizard"`)
 }
 
 func TestBoardEvents(t *testing.T) {
@@ -650,6 +658,9 @@ type sseMessage struct {
 type sseStream struct {
 	t     *testing.T
 	lines chan string
+	// events are the API stream's events as openapi.json describes them,
+	// which next checks each message against; nil for a page's stream.
+	events map[string]sseEvent
 }
 
 // stream opens an event stream as c; the stream closes when the test ends.
@@ -673,6 +684,12 @@ func (c *client) stream(path string, header http.Header) *sseStream {
 		c.t.Fatalf("stream %s: status %d, type %q", path, res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	s := &sseStream{t: c.t, lines: make(chan string)}
+	if strings.HasPrefix(path, "/api/") {
+		checkAPI(c.t, exchange{req: req, status: res.StatusCode, header: res.Header, stream: true})
+		if s.events, err = contract(c.t).events(req); err != nil {
+			c.t.Fatal(err)
+		}
+	}
 	go func() {
 		defer res.Body.Close()
 		defer close(s.lines)
@@ -704,6 +721,11 @@ func (s *sseStream) next() sseMessage {
 			switch {
 			case line == "" && data != nil:
 				m.data = strings.Join(data, "\n")
+				if s.events != nil {
+					if err := contract(s.t).checkEvent(s.events, m); err != nil {
+						s.t.Errorf("openapi.json: %v", err)
+					}
+				}
 				return m
 			case line == "", strings.HasPrefix(line, ":"): // keep-alive
 			case strings.HasPrefix(line, "id: "):
