@@ -42,7 +42,17 @@ func (p *person) waitReview() {
 
 func (p *person) click(css string) {
 	p.t.Helper()
-	p.do(chromedp.Click(chromedp.CSS(css)))
+	// A live update can replace the element between chromedp finding it
+	// and clicking it; a person would click the new one, so find it again.
+	for try := 1; ; try++ {
+		err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(css)))
+		if err == nil {
+			return
+		}
+		if try == 3 || !strings.Contains(err.Error(), "Could not find node with given id") {
+			p.t.Fatalf("click %s: %v", css, err)
+		}
+	}
 }
 
 // answerFirstOptions ticks the first option of every question of a step.
