@@ -9,6 +9,8 @@ const (
 	EventSubmitted EventKind = "submission"
 	EventRevealed  EventKind = "revealed"
 	EventClosed    EventKind = "closed"
+	EventReopened  EventKind = "reopened" // taking answers again after a close
+	EventHidden    EventKind = "hidden"   // the team's result hidden again after a reveal
 	EventLocked    EventKind = "locked"   // no more joining
 	EventUnlocked  EventKind = "unlocked" // joining again
 	EventRemoved   EventKind = "removed"  // the facilitator removed a participant

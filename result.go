@@ -12,6 +12,7 @@ import (
 type Result struct {
 	ID         string
 	CreatedAt  time.Time
+	Name       string // the decision's name, "Booking platform v2"; "" for none
 	Ruleset    string // the ruleset version that evaluated it
 	Answers    rules.Answers
 	Evaluation *rules.Evaluation
@@ -33,9 +34,10 @@ func (a *App) Decide(answers rules.Answers) (rules.Answers, *rules.Evaluation, e
 	return checked, ev, err
 }
 
-// SaveResult evaluates answers and stores them as a new result; client is
-// the network address it comes from, for the per-address limit.
-func (a *App) SaveResult(ctx context.Context, client string, answers rules.Answers) (Result, error) {
+// SaveResult evaluates answers and stores them as a new result under the
+// decision's name ("" for none; handlers/form checks what people type);
+// client is the network address it comes from, for the per-address limit.
+func (a *App) SaveResult(ctx context.Context, client, name string, answers rules.Answers) (Result, error) {
 	checked, ev, err := a.Decide(answers)
 	if err != nil {
 		return Result{}, err
@@ -43,7 +45,7 @@ func (a *App) SaveResult(ctx context.Context, client string, answers rules.Answe
 	if err := limit(a.results, client, msgTooManyResults); err != nil {
 		return Result{}, err
 	}
-	return a.store.SaveResult(ctx, checked, ev)
+	return a.store.SaveResult(ctx, name, checked, ev)
 }
 
 // Result returns the stored result with that id, or ErrNotFound.

@@ -13,24 +13,26 @@ import (
 func TestSaveResult(t *testing.T) {
 	app := newTestApp(t)
 	tests := []struct {
-		name    string
-		answers func(rules.Answers) rules.Answers
-		invalid bool // EINVALID, saying which answer
+		name     string
+		decision string // the decision's name
+		answers  func(rules.Answers) rules.Answers
+		invalid  bool // EINVALID, saying which answer
 	}{
-		{"complete", func(a rules.Answers) rules.Answers { return a }, false},
-		{"one question open", func(a rules.Answers) rules.Answers {
+		{"complete", "", func(a rules.Answers) rules.Answers { return a }, false},
+		{"named", "Booking platform v2", func(a rules.Answers) rules.Answers { return a }, false},
+		{"one question open", "", func(a rules.Answers) rules.Answers {
 			for q := range a {
 				delete(a, q)
 				break
 			}
 			return a
 		}, false},
-		{"an option the questionnaire does not offer", func(rules.Answers) rules.Answers { return app.offTheList() }, true},
+		{"an option the questionnaire does not offer", "", func(rules.Answers) rules.Answers { return app.offTheList() }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			answers := tt.answers(app.complete())
-			res, err := app.SaveResult(t.Context(), client, answers)
+			res, err := app.SaveResult(t.Context(), client, tt.decision, answers)
 			if tt.invalid {
 				wantCode(t, "SaveResult", err, stackfit.EINVALID)
 				if !strings.Contains(stackfit.ErrorMessage(err), "no-such-option") {
@@ -52,7 +54,7 @@ func TestSaveResult(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.ID != res.ID || !reflect.DeepEqual(got.Evaluation, want) || got.Ruleset != app.Rules().Version {
+			if got.ID != res.ID || got.Name != tt.decision || !reflect.DeepEqual(got.Evaluation, want) || got.Ruleset != app.Rules().Version {
 				t.Errorf("read back %+v, want %+v", got, res)
 			}
 		})

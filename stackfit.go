@@ -22,8 +22,9 @@ type Store interface {
 	// SessionKeys are the cookie session's hash and block keys, made once.
 	SessionKeys(ctx context.Context) (hash, block []byte, err error)
 
-	// SaveResult stores answers and their evaluation under a new id.
-	SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (Result, error)
+	// SaveResult stores answers and their evaluation under a new id, with
+	// the decision's name ("" for none).
+	SaveResult(ctx context.Context, name string, answers rules.Answers, ev *rules.Evaluation) (Result, error)
 	// Result returns the stored result with that id, or ErrNotFound.
 	Result(ctx context.Context, id string) (Result, error)
 
@@ -39,6 +40,10 @@ type Store interface {
 	Reveal(ctx context.Context, code string) (Workshop, error)
 	// CloseWorkshop stops the workshop taking answers (EventClosed).
 	CloseWorkshop(ctx context.Context, code string) (Workshop, error)
+	// Hide undoes Reveal (EventHidden); Reopen undoes CloseWorkshop
+	// (EventReopened): the workshop takes answers again, within its capacity.
+	Hide(ctx context.Context, code string) (Workshop, error)
+	Reopen(ctx context.Context, code string) (Workshop, error)
 
 	// Lock stops new participants joining (EventLocked); those in may
 	// still answer. Unlock lets them join again (EventUnlocked).

@@ -197,6 +197,18 @@ func (a *App) Close(ctx context.Context, code string) (Workshop, error) {
 	return a.store.CloseWorkshop(ctx, code)
 }
 
+// Hide takes the team's result away from the participants again, after a
+// reveal by mistake or too early; revealing again shows it.
+func (a *App) Hide(ctx context.Context, code string) (Workshop, error) {
+	return a.store.Hide(ctx, code)
+}
+
+// Reopen lets a closed workshop take participants and answers again. The
+// capacity and the lock hold as before: reopening frees no place.
+func (a *App) Reopen(ctx context.Context, code string) (Workshop, error) {
+	return a.store.Reopen(ctx, code)
+}
+
 // Lock stops new participants joining; those already in may still answer.
 func (a *App) Lock(ctx context.Context, code string) (Workshop, error) {
 	return a.store.Lock(ctx, code)

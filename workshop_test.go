@@ -115,6 +115,14 @@ func TestWorkshopChangesArePublished(t *testing.T) {
 			_, err := app.Submit(ctx, client, w.Code, joined.ID, app.complete())
 			return "", err
 		}, "", stackfit.ECLOSED, false},
+		{"reopen", func() (string, error) { _, err := app.Reopen(ctx, w.Code); return "", err }, stackfit.EventReopened, "", false},
+		{"submit once reopened", func() (string, error) {
+			p, err := app.Submit(ctx, client, w.Code, joined.ID, app.complete())
+			return p.ID, err
+		}, stackfit.EventSubmitted, "", true},
+		{"hide", func() (string, error) { _, err := app.Hide(ctx, w.Code); return "", err }, stackfit.EventHidden, "", false},
+		{"reopen an unknown workshop", func() (string, error) { _, err := app.Reopen(ctx, "ZZZZZZ"); return "", err }, "", stackfit.ENOTFOUND, false},
+		{"hide an unknown workshop", func() (string, error) { _, err := app.Hide(ctx, "ZZZZZZ"); return "", err }, "", stackfit.ENOTFOUND, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

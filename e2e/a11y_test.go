@@ -16,9 +16,22 @@ type axeViolation struct {
 	Nodes  []string `json:"nodes"`
 }
 
-// axeRun checks the current page against WCAG 2.1 A and AA with axe-core
+// axe checks the current page against WCAG 2.1 A and AA with axe-core
 // and returns the serious and critical violations.
 func (p *person) axe() []axeViolation {
+	p.t.Helper()
+	var serious []axeViolation
+	for _, v := range p.axeAll() {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			serious = append(serious, v)
+		}
+	}
+	return serious
+}
+
+// axeAll returns every violation axe-core finds on the current page, minor
+// and moderate included.
+func (p *person) axeAll() []axeViolation {
 	p.t.Helper()
 	src, err := os.ReadFile("testdata/axe-core-4.14.1.min.js")
 	if err != nil {
@@ -36,13 +49,7 @@ func (p *person) axe() []axeViolation {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	var serious []axeViolation
-	for _, v := range found {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			serious = append(serious, v)
-		}
-	}
-	return serious
+	return found
 }
 
 // mustPassAxe reports each serious or critical violation on the current page.
@@ -50,6 +57,14 @@ func (p *person) axe() []axeViolation {
 func (p *person) mustPassAxe(page string) {
 	p.t.Helper()
 	for _, v := range p.axe() {
+		p.t.Errorf("%s (%s): %s [%s] %s at %s", page, p.path(), v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
+	}
+}
+
+// mustPassAxeFully reports every violation on the current page, of any impact.
+func (p *person) mustPassAxeFully(page string) {
+	p.t.Helper()
+	for _, v := range p.axeAll() {
 		p.t.Errorf("%s (%s): %s [%s] %s at %s", page, p.path(), v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 	}
 }

@@ -59,23 +59,23 @@ type barView struct {
 	Percent int
 }
 
-// heatMap is participants × questions: each cell says whether the person's
-// answer matches the team's, with the questions in board order.
+// heatMap is questions × participants, the questions in board order: each
+// row names its question in full, and each cell says whether that person's
+// answer matches the team's.
 type heatMap struct {
-	Columns []heatColumn
-	Rows    []heatRow
+	People []string // those who finished
+	Rows   []heatRow
 }
 
-type heatColumn struct{ ID, Text string }
-
 type heatRow struct {
-	Name  string
-	Cells []heatCell
+	Question string
+	Cells    []heatCell
 }
 
 type heatCell struct {
-	Class  string // agrees, differs, unsure, unanswered
-	Answer string
+	Class   string // agrees, differs, unsure, unanswered
+	Answer  string
+	Meaning string // what the colour says, for a screen reader: "same as the team", "differs from the team"
 }
 
 // board shows the facilitator's board. A facilitator link (?key=) puts its
@@ -122,12 +122,14 @@ func (s *Server) boardEvents(c echo.Context) error {
 	return s.stream(c, w.Code, func(stackfit.Event) bool { return true }, "board", "board-body", view)
 }
 
-// stateChange is what a facilitator does to a workshop: App.Reveal or
-// App.Close, which tell those watching.
+// stateChange is what a facilitator does to a workshop (App.Reveal,
+// App.Close, their undoing, the lock), which tells those watching.
 type stateChange func(ctx context.Context, code string) (stackfit.Workshop, error)
 
 func (s *Server) reveal(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reveal) }
 func (s *Server) closeWorkshop(c echo.Context) error { return s.changeOnBoard(c, s.app.Close) }
+func (s *Server) hide(c echo.Context) error          { return s.changeOnBoard(c, s.app.Hide) }
+func (s *Server) reopen(c echo.Context) error        { return s.changeOnBoard(c, s.app.Reopen) }
 func (s *Server) lockJoining(c echo.Context) error   { return s.changeOnBoard(c, s.app.Lock) }
 func (s *Server) unlockJoining(c echo.Context) error { return s.changeOnBoard(c, s.app.Unlock) }
 
@@ -145,7 +147,7 @@ func (s *Server) removeParticipant(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
 }
 
-// changeOnBoard is the board's reveal or close button.
+// changeOnBoard is one of the board's buttons that change the workshop.
 func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
 	w, err := s.facilitated(c)
 	if err != nil {
@@ -170,18 +172,22 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
 		Questions: s.questionRows(sum),
 	}
-	for _, col := range b.Questions {
-		b.Heat.Columns = append(b.Heat.Columns, heatColumn{ID: col.ID, Text: col.Text})
-	}
+	var finished []rules.Answers
 	for i, p := range team.Participants {
 		name := w.DisplayName(p, i)
 		pv := personView{ID: p.ID, Name: name, Finished: p.Submitted}
 		if p.Submitted {
 			b.Finished++
 			pv.Verdict = verdictLine(p.Evaluation)
-			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(name, p.Answers, sum, b.Questions))
+			b.Heat.People = append(b.Heat.People, name)
+			finished = append(finished, p.Answers)
 		}
 		b.People = append(b.People, pv)
+	}
+	if len(finished) > 0 {
+		for _, row := range b.Questions {
+			b.Heat.Rows = append(b.Heat.Rows, s.heatRow(row, finished, sum))
+		}
 	}
 	return b, nil
 }
@@ -215,14 +221,20 @@ func (s *Server) questionRows(sum workshop.Summary) []questionRow {
 	return rows
 }
 
-func (s *Server) heatRow(name string, answers rules.Answers, sum workshop.Summary, cols []questionRow) heatRow {
-	row := heatRow{Name: name}
-	for _, col := range cols {
-		qs, _ := sum.Question(col.ID)
-		a, answered := answers[col.ID]
+func (s *Server) heatRow(q questionRow, people []rules.Answers, sum workshop.Summary) heatRow {
+	row := heatRow{Question: q.Text}
+	qs, _ := sum.Question(q.ID)
+	for _, answers := range people {
+		a, answered := answers[q.ID]
 		cell := heatCell{Class: workshop.Agreement(qs.Question, qs.Team, a, answered), Answer: "not answered"}
 		if answered {
 			cell.Answer = s.answerView(qs.Question, a, "").Answer
+		}
+		switch cell.Class {
+		case "agrees":
+			cell.Meaning = "same as the team"
+		case "differs":
+			cell.Meaning = "differs from the team"
 		}
 		row.Cells = append(row.Cells, cell)
 	}

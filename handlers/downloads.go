@@ -18,6 +18,7 @@ func (s *Server) downloadRecord(c echo.Context) error {
 		return err
 	}
 	md := record.Markdown(record.Decision{
+		Title:      res.Name,
 		Date:       res.CreatedAt,
 		Link:       s.links.Abs(c, "/r/"+res.ID),
 		Ruleset:    s.rules,
@@ -37,7 +38,7 @@ func (s *Server) downloadJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return download(c, "stackfit-result-"+res.ID+".json", echo.MIMEApplicationJSONCharsetUTF8, body)
+	return download(c, "stackfit-result-"+res.ID+".json", jsonDownload, body)
 }
 
 // resultQR is the share link as a QR code, for a slide or a phone.
@@ -62,6 +63,10 @@ func (s *Server) qrCode(c echo.Context, path string) error {
 const mimeMarkdown = "text/markdown; charset=utf-8"
 
 // download answers with body as a file to save under name.
+// jsonDownload keeps the charset the downloads have always declared (Echo
+// deprecated its constant: RFC 8259 makes UTF-8 the only encoding).
+const jsonDownload = "application/json; charset=UTF-8"
+
 func download(c echo.Context, name, mimeType string, body []byte) error {
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	return c.Blob(http.StatusOK, mimeType, body)

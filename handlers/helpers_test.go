@@ -136,6 +136,7 @@ func (c *client) do(method, path string, body io.Reader, header http.Header) res
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	sent := sentBody(req)
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -143,15 +144,52 @@ func (c *client) do(method, path string, body io.Reader, header http.Header) res
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	r := response{status: res.StatusCode, header: res.Header, body: string(b), closes: res.Close}
+	if strings.HasPrefix(path, "/api/") {
+		checkAPI(c.t, exchange{req: req, reqBody: sent(), status: r.status, header: r.header, body: b})
+	}
 	if m := csrfMeta.FindStringSubmatch(r.body); m != nil {
 		c.csrf = m[1]
 	}
 	return r
 }
 
+// sentBody returns what req's body sends: a copy made as net/http makes
+// one to resend it (GetBody), or else what the client reads of it, which is
+// all of it unless the server answered first.
+func sentBody(req *http.Request) func() []byte {
+	switch {
+	case req.GetBody != nil:
+		rc, err := req.GetBody()
+		if err != nil {
+			return func() []byte { return nil }
+		}
+		b, _ := io.ReadAll(rc)
+		return func() []byte { return b }
+	case req.Body == nil:
+		return func() []byte { return nil }
+	}
+	read := &logBuffer{} // the transport reads the body in a goroutine of its own
+	req.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.TeeReader(req.Body, read), req.Body}
+	return func() []byte { return []byte(read.String()) }
+}
+
+// checkAPI fails the test when exchange x with the API breaks openapi.json.
+func checkAPI(t testing.TB, x exchange) {
+	t.Helper()
+	if err := contract(t).check(x); err != nil {
+		t.Errorf("openapi.json: %v", err)
+	}
+}
+
 var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
 
-func (c *client) get(path string) response { return c.do(http.MethodGet, path, nil, nil) }
+func (c *client) get(path string) response {
+	c.t.Helper()
+	return c.do(http.MethodGet, path, nil, nil)
+}
 
 // post sends a form with the CSRF token this client was last given.
 func (c *client) post(path string, form url.Values) response {
@@ -167,6 +205,7 @@ func (c *client) post(path string, form url.Values) response {
 }
 
 func (c *client) postJSON(path, body string) response {
+	c.t.Helper()
 	return c.do(http.MethodPost, path, strings.NewReader(body), http.Header{"Content-Type": {"application/json"}})
 }
 

@@ -62,5 +62,6 @@ func (s *Server) health(c echo.Context) error {
 		respond.RetryAfter(c, err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "ruleset": s.rules.Version})
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "ruleset": s.rules.Version,
+		"version": s.build.Version, "commit": s.build.Commit, "built": s.build.Date})
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -45,8 +46,10 @@ func TestLinksOrigin(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			checkAPI(t, exchange{req: req, reqBody: []byte(`{"title": "Links"}`), status: res.StatusCode, header: res.Header, body: body})
 			var w apiWorkshop
-			if err := json.NewDecoder(res.Body).Decode(&w); err != nil || res.StatusCode != http.StatusCreated {
+			if err := json.Unmarshal(body, &w); err != nil || res.StatusCode != http.StatusCreated {
 				t.Fatalf("create: status %d, %v", res.StatusCode, err)
 			}
 			origin := tt.want(app)

@@ -176,3 +176,13 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// noIndex asks search engines not to index a response: a share link is a
+// capability for the people it was given to (the page says so too, in its
+// robots meta tag, for crawlers that read only the page).
+func noIndex(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("X-Robots-Tag", "noindex")
+		return next(c)
+	}
+}

@@ -38,7 +38,7 @@ func TestRoutes(t *testing.T) {
 		{"/q/nonsense", 404, "text/html", []string{"We could not find that page"}},
 		{"/r/AAAAAAAAAAAAAAAAAAAAAA", 404, "text/html", []string{"We could not find that page"}},
 		{"/no/such/page", 404, "text/html", []string{"We could not find that page", "stackfit"}},
-		{"/healthz", 200, "application/json", []string{`"status":"ok"`}},
+		{"/healthz", 200, "application/json", []string{`"status":"ok"`, `"version":"`, `"commit":"`}},
 		{"/api/v1/questionnaire", 200, "application/json", []string{`"sections"`}},
 		{"/api/v1/criteria", 200, "application/json", []string{`"criteria"`}},
 		{"/api/v1/results/AAAAAAAAAAAAAAAAAAAAAA", 404, "application/json", []string{`"error"`}},

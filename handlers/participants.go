@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"stackfit"
+	"stackfit/card"
 	"stackfit/handlers/form"
 )
 
@@ -99,6 +100,11 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 		if v.Team, err = s.teams.render(w.Code, t, s.teamFragment); err != nil {
 			return v, err
 		}
+		// Only now may a preview of the join link show the team's card.
+		team := s.verdict(t.Summary.Evaluation)
+		cd := cardOf(w.Title, team)
+		v.Social = &Social{Title: named(w.Title, team.Headline+" · "+string(team.Ev.Confidence)+" confidence"),
+			Description: team.Summary, URL: s.joinURL(c, w.Code), Image: shareImage(s.links.Abs(c, "/w/"+w.Code+"/"+card.File), cd)}
 	}
 	return v, nil
 }
@@ -212,7 +218,7 @@ func (s *Server) leaveWorkshop(c echo.Context) error {
 }
 
 // participantEvents streams the participant's status block, again whenever
-// the facilitator reveals, closes, locks or unlocks the workshop (the join
+// the facilitator reveals, hides, closes, reopens, locks or unlocks the workshop (the join
 // form comes and goes with the lock).
 func (s *Server) participantEvents(c echo.Context) error {
 	w, err := s.findWorkshop(c, c.Param("code"))
@@ -222,10 +228,22 @@ func (s *Server) participantEvents(c echo.Context) error {
 	view := func(w stackfit.Workshop) (any, error) { return s.workshopView(c, w) }
 	changed := func(e stackfit.Event) bool {
 		switch e.Kind {
-		case stackfit.EventRevealed, stackfit.EventClosed, stackfit.EventLocked, stackfit.EventUnlocked:
+		case stackfit.EventRevealed, stackfit.EventHidden, stackfit.EventClosed, stackfit.EventReopened,
+			stackfit.EventLocked, stackfit.EventUnlocked:
 			return true
 		}
 		return false
 	}
 	return s.stream(c, w.Code, changed, "workshop", "workshop-status", view)
+}
+
+// closedFor tells whether the workshop a person answers for (m, nil when
+// they answer for themselves) has closed. A failed read says no: the
+// review still refuses the answers, in words, when they are sent.
+func (s *Server) closedFor(c echo.Context, m *membership) bool {
+	if m == nil {
+		return false
+	}
+	w, err := s.app.Workshop(c.Request().Context(), m.Code)
+	return err == nil && w.Closed
 }

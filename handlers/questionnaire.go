@@ -29,10 +29,14 @@ type progressView struct {
 	Label       string
 	Links       []stepLink
 	Workshop    *membership // answering for a workshop
+	// WorkshopClosed: that workshop no longer takes answers, which each
+	// step says at once rather than the review after the last one.
+	WorkshopClosed bool
 }
 
 type stepLink struct {
 	Title, URL string
+	Mark       string // what a phone shows of the link: the step's number, ✓ for the review
 	Current    bool
 }
 
@@ -148,10 +152,12 @@ func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems 
 	if isFragment(c) {
 		block = "wizard"
 	}
+	// Read once: the page shows it, so the kept page's key holds it too.
+	closed := s.closedFor(c, p.Workshop)
 	render := func(token string) ([]byte, error) {
-		v := s.stepView(c, i, p, problems)
+		v := s.stepView(c, i, p, closed, problems)
 		v.CSRF = token
-		return s.views.Render("step", block, v)
+		return s.pageOrFragment("step", block, v)
 	}
 	if len(problems) > 0 {
 		page, err := render(csrfToken(c))
@@ -160,7 +166,7 @@ func (s *Server) renderStep(c echo.Context, status, i int, p progress, problems 
 		}
 		return sendPage(c, status, page, nil, "")
 	}
-	return s.stepPages.serve(c, s.stepPageKey(i, block, p), status, render)
+	return s.stepPages.serve(c, s.stepPageKey(i, block, p, closed), status, render)
 }
 
 // stepPageKey is everything a step's page shows without problems, beside
@@ -170,11 +176,12 @@ type stepPageKey struct {
 	Section  int
 	Block    string
 	Workshop membership
+	Closed   bool   // the workshop no longer takes answers
 	Chosen   string // for each of the section's options in order, 1 if chosen
 }
 
-func (s *Server) stepPageKey(i int, block string, p progress) stepPageKey {
-	key := stepPageKey{Section: i, Block: block}
+func (s *Server) stepPageKey(i int, block string, p progress, closed bool) stepPageKey {
+	key := stepPageKey{Section: i, Block: block, Closed: closed}
 	if p.Workshop != nil {
 		key.Workshop = *p.Workshop
 	}
@@ -193,7 +200,7 @@ func (s *Server) stepPageKey(i int, block string, p progress) stepPageKey {
 	return key
 }
 
-func (s *Server) stepView(c echo.Context, i int, p progress, problems []form.Problem) stepView {
+func (s *Server) stepView(c echo.Context, i int, p progress, closed bool, problems []form.Problem) stepView {
 	sec, answers := s.rules.Sections[i], p.Answers
 	v := stepView{
 		Layout:   s.layout(c, sec.Title),
@@ -208,6 +215,7 @@ func (s *Server) stepView(c echo.Context, i int, p progress, problems []form.Pro
 	for _, pr := range problems {
 		errs[pr.Question] = pr.Message
 	}
+	v.Progress.WorkshopClosed = closed
 	for _, q := range sec.Questions {
 		qv := questionView{Question: q, Error: errs[q.ID]}
 		chosen := answers[q.ID]
@@ -232,9 +240,9 @@ func (s *Server) stepProgress(current int, w *membership) progressView {
 		pv.Label = "Step " + itoa(current+1) + " of " + itoa(n)
 	}
 	for j, sec := range s.rules.Sections {
-		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Current: j == current})
+		pv.Links = append(pv.Links, stepLink{Title: sec.Title, URL: "/q/" + sec.ID, Mark: itoa(j + 1), Current: j == current})
 	}
-	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Current: current >= n})
+	pv.Links = append(pv.Links, stepLink{Title: "Review", URL: "/q/" + reviewStep, Mark: "✓", Current: current >= n})
 	return pv
 }
 

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -92,6 +93,10 @@ func TestFragmentOrPage(t *testing.T) {
 				t.Fatalf("status %d, whole page %v, want fragment %v", r.status, isPage, tt.fragment)
 			}
 			mustContain(t, r.body, `id="wizard"`, "Step 3 of "+strconv.Itoa(len(app.rules.Sections)))
+			// htmx 4 sets document.title from a <title> in the fragment.
+			if title := "<title>" + html.EscapeString(app.rules.Sections[2].Title) + " · stackfit</title>"; tt.fragment && !strings.HasPrefix(r.body, title) {
+				t.Errorf("the fragment does not start with %s:\n%.200s", title, r.body)
+			}
 		})
 	}
 	// A 422 to htmx is the fragment too (htmx 4 swaps error responses).
@@ -103,6 +108,7 @@ func TestFragmentOrPage(t *testing.T) {
 	if r.status != 422 || strings.Contains(r.body, "<html") {
 		t.Errorf("status %d, whole page %v", r.status, strings.Contains(r.body, "<html"))
 	}
+	mustContain(t, r.body, "<title>Check your answers: "+html.EscapeString(app.rules.Sections[2].Title)+" · stackfit</title>")
 }
 
 // The steps send nothing while a person answers: no leaning request on a

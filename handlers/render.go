@@ -11,6 +11,9 @@ type Layout struct {
 	CSRF        string
 	Social      *Social // link previews, on pages people share
 	Live        bool    // the page follows an event stream (htmx's SSE extension)
+	// NoIndex asks search engines to leave the page out: share links are
+	// capabilities, meant for the people they were given to.
+	NoIndex bool
 }
 
 // Social is an Open Graph and Twitter card preview.
@@ -18,6 +21,14 @@ type Social struct {
 	Title       string
 	Description string
 	URL         string
+	Image       *SocialImage // nil: a preview of words only
+}
+
+// SocialImage is a preview's picture: an absolute URL, its size and what it shows.
+type SocialImage struct {
+	URL           string
+	Width, Height int
+	Alt           string
 }
 
 const siteDescription = "stackfit helps a team choose between Django and Node.js: a short questionnaire, a transparent recommendation, the document's reasons."
@@ -44,10 +55,33 @@ func (s *Server) render(c echo.Context, status int, page, block string, data any
 	return c.HTMLBlob(status, html)
 }
 
-// page renders the whole page, or the named block for htmx.
+// page renders the whole page, or the named block for htmx with the page's
+// title before it, so the document title follows each swap.
 func (s *Server) page(c echo.Context, status int, page, block string, data any) error {
 	if !isFragment(c) {
 		block = ""
 	}
-	return s.render(c, status, page, block, data)
+	html, err := s.pageOrFragment(page, block, data)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, html)
+}
+
+// pageOrFragment renders the whole page (block ""), or the block with the
+// page's title before it (views/partials/title.html): htmx 4 takes that
+// title out of the swapped response and sets the document's.
+func (s *Server) pageOrFragment(page, block string, data any) ([]byte, error) {
+	if block == "" {
+		return s.views.Render(page, "", data)
+	}
+	title, err := s.views.Render(page, "doc-title", data)
+	if err != nil {
+		return nil, err
+	}
+	html, err := s.views.Render(page, block, data)
+	if err != nil {
+		return nil, err
+	}
+	return append(title, html...), nil
 }

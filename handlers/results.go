@@ -18,14 +18,18 @@ type resultView struct {
 	Layout
 	verdictView
 	ID       string
+	Name     string // the decision's name, "" for none
 	ShareURL string
 	Created  time.Time
 	Flips    []flipView
-	Answers  []answerView
-	Open     []answerView // "not sure" or not answered, in questionnaire order
-	Owner    bool         // this browser made the result: it may change the answers
-	WhatIf   *whatIfView
-	Changed  *changedView
+	// TopFlips are the changes that move the score most, shown at once;
+	// MoreFlips the rest, behind "show all".
+	TopFlips, MoreFlips []flipView
+	Answers             []answerView
+	Open                []answerView // "not sure" or not answered, in questionnaire order
+	Owner               bool         // this browser made the result: it may change the answers
+	WhatIf              *whatIfView
+	Changed             *changedView
 }
 
 type flipView struct {
@@ -33,6 +37,16 @@ type flipView struct {
 	Answer         string
 	Recommendation rules.Side
 	URL            string
+	Scores         *scoreView // the shares after the change; nil for flips stored without them
+}
+
+// topFlips is how many changes "What would change this" lists before "show
+// all": the ones that move the score most (rules ranks them).
+const topFlips = 5
+
+func splitFlips(fs []flipView) (top, more []flipView) {
+	n := min(topFlips, len(fs))
+	return fs[:n], fs[n:]
 }
 
 // whatIfView: the result shown is the stored one with some answers changed.
@@ -120,6 +134,7 @@ func (s *Server) whatIf(c echo.Context) error {
 	v.WhatIf = wi
 	// Flips from here build on the changes already made.
 	v.Flips = s.flipViews(res.ID, changes, ev)
+	v.TopFlips, v.MoreFlips = splitFlips(v.Flips)
 	return s.render(c, http.StatusOK, "result", "", v)
 }
 
@@ -134,7 +149,8 @@ func (s *Server) hiddenAnswers(answers rules.Answers) []hiddenField {
 	return out
 }
 
-// createResult stores a complete answer set posted as a form (a what-if saved).
+// createResult stores a complete answer set posted as a form (a what-if
+// saved), with the decision's name when the form gives one.
 func (s *Server) createResult(c echo.Context) error {
 	values, err := c.FormParams()
 	if err != nil {
@@ -144,7 +160,11 @@ func (s *Server) createResult(c echo.Context) error {
 	if len(problems) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, problems[0].Text+": "+problems[0].Message)
 	}
-	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), answers)
+	name, problem := form.DecisionName(values.Get("name"))
+	if problem != "" {
+		return echo.NewHTTPError(http.StatusBadRequest, problem)
+	}
+	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), name, answers)
 	if err != nil {
 		return err
 	}
@@ -157,28 +177,56 @@ func (s *Server) createResult(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/r/"+res.ID)
 }
 
+// startConfirmView asks before a result's answers replace the ones this
+// browser has in progress.
+type startConfirmView struct {
+	Layout
+	ID       string
+	Question string // the question to change, "" for the review
+	Yours    int    // how many answers are in progress
+	Workshop string // the workshop they are for, if any
+}
+
 // startFromResult copies a result's answers into this browser's questionnaire
 // and opens the review, or the step of the question named in the form field q.
+// Answers in progress that differ are never replaced silently: without
+// replace=yes the person is asked first, on a page that works without script.
 func (s *Server) startFromResult(c echo.Context) error {
 	res, err := s.app.Result(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	p := s.loadProgress(c)
-	p.Answers, p.Step = res.Answers, reviewStep
+	q := c.FormValue("q")
 	target := "/q/" + reviewStep
-	if q := c.FormValue("q"); q != "" {
-		sec := s.sectionOf(q)
-		if sec == "" {
+	step := reviewStep
+	if q != "" {
+		step = s.sectionOf(q)
+		if step == "" {
 			return echo.NewHTTPError(http.StatusBadRequest, "There is no such question to change.")
 		}
-		p.Step = sec
-		target = "/q/" + sec + "#q-" + q
+		target = "/q/" + step + "#q-" + q
 	}
+	if len(p.Answers) > 0 && !sameAnswers(p.Answers, res.Answers) && c.FormValue("replace") != "yes" {
+		v := startConfirmView{Layout: s.layout(c, "Replace your answers?"), ID: res.ID, Question: q, Yours: len(p.Answers)}
+		if p.Workshop != nil {
+			v.Workshop = p.Workshop.Title
+		}
+		return s.render(c, http.StatusOK, "start-confirm", "", v)
+	}
+	p.Answers, p.Step = res.Answers, step
 	if err := s.saveProgress(c, p); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// sameAnswers tells whether two answer sets choose the same options,
+// whatever order each lists them in.
+func sameAnswers(a, b rules.Answers) bool {
+	return maps.EqualFunc(a, b, func(x, y rules.Choice) bool {
+		return len(x.Options) == len(y.Options) && !slices.ContainsFunc(x.Options, func(o string) bool { return !y.Has(o) })
+	})
 }
 
 // sectionOf is the id of the section holding question q, or "".
@@ -197,10 +245,12 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 	v := resultView{
 		verdictView: s.verdict(ev),
 		ID:          res.ID,
+		Name:        res.Name,
 		ShareURL:    s.links.Abs(c, "/r/"+res.ID),
 		Created:     res.CreatedAt,
 		Flips:       s.flipViews(res.ID, nil, ev),
 	}
+	v.TopFlips, v.MoreFlips = splitFlips(v.Flips)
 	open := map[string]bool{}
 	for _, id := range slices.Concat(ev.Unanswered, ev.Unsure) {
 		open[id] = true
@@ -215,8 +265,11 @@ func (s *Server) resultView(c echo.Context, res stackfit.Result, answers rules.A
 			}
 		}
 	}
-	v.Layout = s.layout(c, v.Headline)
-	v.Social = &Social{Title: v.Headline + " · " + string(ev.Confidence) + " confidence", Description: v.Summary, URL: v.ShareURL}
+	v.Layout = s.layout(c, named(res.Name, v.Headline))
+	v.NoIndex = true
+	cd := cardOf(res.Name, v.verdictView)
+	v.Social = &Social{Title: named(res.Name, v.Headline+" · "+string(ev.Confidence)+" confidence"), Description: v.Summary,
+		URL: v.ShareURL, Image: shareImage(s.links.Abs(c, resultCardPath(res.ID)), cd)}
 	v.Description = v.Summary
 	return v
 }
@@ -232,6 +285,10 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 			continue
 		}
 		fv := flipView{Question: q.Text, Answer: s.answerView(q, f.Answer, "").Answer, Recommendation: f.Recommendation}
+		if f.Scores != (rules.Scores{}) {
+			sc := scores(f.Scores)
+			fv.Scores = &sc
+		}
 		if id != "" {
 			query := url.Values{}
 			for bq, a := range base {
@@ -245,4 +302,12 @@ func (s *Server) flipViews(id string, base rules.Answers, ev *rules.Evaluation) 
 		out = append(out, fv)
 	}
 	return out
+}
+
+// named puts the decision's name, if it has one, before what a title says.
+func named(name, title string) string {
+	if name == "" {
+		return title
+	}
+	return name + ": " + title
 }

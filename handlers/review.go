@@ -16,6 +16,8 @@ type reviewView struct {
 	Sections []reviewSection
 	Problems []form.Problem
 	Leaning  *leaningView // nil until every question has an answer
+	// The decision's optional name, as typed, and what is wrong with it.
+	Name, NameProblem string
 }
 
 type reviewSection struct {
@@ -51,7 +53,14 @@ func (s *Server) submitReview(c echo.Context) error {
 	if p.Workshop != nil {
 		return s.submitToWorkshop(c, p)
 	}
-	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), p.Answers)
+	typed := c.FormValue("name")
+	name, problem := form.DecisionName(typed)
+	if problem != "" {
+		v := s.reviewView(c, p, nil)
+		v.Name, v.NameProblem = typed, problem
+		return s.page(c, http.StatusUnprocessableEntity, "review", "wizard", v)
+	}
+	res, err := s.app.SaveResult(c.Request().Context(), c.RealIP(), name, p.Answers)
 	if err != nil {
 		return err
 	}
@@ -63,12 +72,17 @@ func (s *Server) submitReview(c echo.Context) error {
 }
 
 func (s *Server) renderReview(c echo.Context, status int, p progress, problems []form.Problem) error {
+	return s.page(c, status, "review", "wizard", s.reviewView(c, p, problems))
+}
+
+func (s *Server) reviewView(c echo.Context, p progress, problems []form.Problem) reviewView {
 	a := p.Answers
 	v := reviewView{
 		Layout:   s.layout(c, "Review your answers"),
 		Progress: s.stepProgress(len(s.rules.Sections), p.Workshop),
 		Problems: problems,
 	}
+	v.Progress.WorkshopClosed = s.closedFor(c, p.Workshop)
 	for _, sec := range s.rules.Sections {
 		rs := reviewSection{Title: sec.Title}
 		for _, q := range sec.Questions {
@@ -82,7 +96,7 @@ func (s *Server) renderReview(c echo.Context, status int, p progress, problems [
 			v.Leaning = leaning(ev)
 		}
 	}
-	return s.page(c, status, "review", "wizard", v)
+	return v
 }
 
 func (s *Server) answerView(q *rules.Question, choice rules.Choice, changeURL string) answerView {

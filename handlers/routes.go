@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"stackfit/card"
 	"stackfit/handlers/respond"
 	"stackfit/static"
 )
@@ -19,6 +20,14 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET(static.Prefix+"*", echo.WrapHandler(s.assets))
 	e.GET("/healthz", s.health)
 
+	// Share previews, fetched by chat apps without cookies: outside the
+	// pages' middleware, which would set a CSRF cookie on a response meant
+	// for shared caches. Each sets its own Cache-Control when it succeeds;
+	// an error is never kept.
+	noStore := respond.CacheControl("no-store")
+	e.GET("/r/:id/"+card.File, s.resultCard, noStore)
+	e.GET("/w/:code/"+card.File, s.teamCard, noStore)
+
 	// The JSON API declares its own routes (handlers/api/api.go).
 	s.api.Routes(e.Group("/api/v1"))
 
@@ -28,11 +37,12 @@ func (s *Server) routes(e *echo.Echo) {
 	// the facilitator link) are never kept by a cache (noStore); a result, a
 	// capability link, only by the browser that opened it (private).
 	pages := routeSet{e: e, middleware: []echo.MiddlewareFunc{compress(), unmaskCSRF, s.csrf(), csrfCookieOnce}}
-	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
+	private := respond.CacheControl("private")
 	pages.GET("/", s.home)
 	pages.GET("/how", s.how)
 
 	pages.GET("/q", s.resume, noStore)
+	pages.GET("/q/reset", s.confirmReset, noStore)
 	pages.POST("/q/reset", s.reset, noStore)
 	pages.GET("/q/review", s.review, noStore)
 	pages.POST("/q/review", s.submitReview, noStore)
@@ -40,8 +50,8 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.POST("/q/:section", s.saveStep, noStore)
 
 	pages.POST("/r", s.createResult, noStore)
-	pages.GET("/r/:id", s.showResult, private)
-	pages.GET("/r/:id/what-if", s.whatIf, private)
+	pages.GET("/r/:id", s.showResult, private, noIndex)
+	pages.GET("/r/:id/what-if", s.whatIf, private, noIndex)
 	pages.POST("/r/:id/start", s.startFromResult, noStore)
 	pages.GET("/r/:id/decision.md", s.downloadRecord, noStore)
 	pages.GET("/r/:id/result.json", s.downloadJSON, noStore)
@@ -61,8 +71,15 @@ func (s *Server) routes(e *echo.Echo) {
 	pages.GET("/w/:code/qr.svg", s.workshopQR) // sets its own (qrCode)
 	pages.GET("/w/:code/board", s.board, noStore)
 	pages.GET("/w/:code/board/events", s.boardEvents, noStore)
+	pages.GET("/w/:code/board/slides", s.slides, noStore)
+	pages.GET("/w/:code/board/slides/events", s.slideEvents, noStore)
+	// Reveal and close ask first (confirm.go); hide and reopen undo them.
+	pages.GET("/w/:code/reveal", s.confirmReveal, noStore)
 	pages.POST("/w/:code/reveal", s.reveal, noStore)
+	pages.POST("/w/:code/hide", s.hide, noStore)
+	pages.GET("/w/:code/close", s.confirmClose, noStore)
 	pages.POST("/w/:code/close", s.closeWorkshop, noStore)
+	pages.POST("/w/:code/reopen", s.reopen, noStore)
 	pages.POST("/w/:code/lock", s.lockJoining, noStore)
 	pages.POST("/w/:code/unlock", s.unlockJoining, noStore)
 	pages.POST("/w/:code/remove", s.removeParticipant, noStore)

@@ -21,6 +21,7 @@ import (
 	"stackfit/handlers/respond"
 	"stackfit/rules"
 	"stackfit/static"
+	"stackfit/version"
 	"stackfit/views"
 )
 
@@ -50,6 +51,8 @@ type Config struct {
 	StepPages int
 	// StreamLimits cap the event streams open at once (zero: no cap).
 	StreamLimits respond.StreamLimits
+	// Build is the running build, reported by /healthz.
+	Build version.Info
 }
 
 // Server holds every dependency of the handlers, and nothing else.
@@ -72,12 +75,14 @@ type Server struct {
 	resultPages resultPages
 	stepPages   keptPages[stepPageKey]
 	homePages   keptPages[string]
+	cards       cards // drawn share previews (resultCard, teamCard)
+	build       version.Info
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
-	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping,
+	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping, build: cfg.Build,
 		streams: respond.NewStreams(cfg.StreamLimits), teams: newTeamFragments()}
 	if s.stopping == nil {
 		s.stopping = make(chan struct{}) // never closes
@@ -114,6 +119,9 @@ func New(cfg Config) (http.Handler, error) {
 	// A few addresses at most (a base URL, or loopback and a LAN name); the
 	// bound keeps made-up Host headers from growing it.
 	if s.homePages, err = newKeptPages[string](min(steps, 8), false); err != nil {
+		return nil, err
+	}
+	if s.cards, err = newCards(); err != nil {
 		return nil, err
 	}
 	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)

@@ -2,8 +2,10 @@ package handlers_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,10 +34,14 @@ func openStream(t *testing.T, app *testApp, addr, path string, header http.Heade
 	}
 	r = response{status: res.StatusCode, header: res.Header, closes: res.Close}
 	if res.StatusCode != http.StatusOK {
-		b := make([]byte, 4096)
-		n, _ := res.Body.Read(b)
-		r.body = string(b[:n])
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+		r.body = string(b)
 		res.Body.Close()
+	}
+	if strings.HasPrefix(path, "/api/") {
+		checkAPI(t, exchange{req: req, status: r.status, header: r.header, body: []byte(r.body), stream: r.status == http.StatusOK})
+	}
+	if res.StatusCode != http.StatusOK {
 		return r, cancel
 	}
 	return r, func() { cancel(); res.Body.Close() }

@@ -43,6 +43,14 @@ func (f *teamFragments) render(code string, t stackfit.Team, build func(stackfit
 		return e.html, nil
 	}
 	v, err, _ := f.flight.Do(code+"@"+strconv.FormatUint(t.Version, 10), func() (any, error) {
+		// A page that missed the cache just before another flight stored
+		// this version would otherwise start a flight of its own and render again.
+		f.mu.Lock()
+		e, ok := f.entries[code]
+		f.mu.Unlock()
+		if ok && e.version == t.Version {
+			return e.html, nil
+		}
 		html, err := build(t)
 		if err != nil {
 			return nil, err

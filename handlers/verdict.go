@@ -20,8 +20,8 @@ type scoreView struct {
 }
 
 func scores(s rules.Scores) scoreView {
-	d := s.Percent(rules.Django)
-	return scoreView{Django: d, NodeJS: 100 - d}
+	d, n := s.Shares()
+	return scoreView{Django: d, NodeJS: n}
 }
 
 func (s *Server) verdict(ev *rules.Evaluation) verdictView {
@@ -52,13 +52,34 @@ type sideView struct {
 	Side    rules.Side
 	Title   string
 	Reasons []reasonView
+	// Top are the strongest reasons, shown at once; More the rest, one
+	// click away, so the result answers in one screen.
+	Top, More []reasonView
 }
+
+// topReasons is how many reasons of a side the result shows before "more".
+const topReasons = 3
 
 // reasonView is one reason with every sentence of the document behind it.
 type reasonView struct {
-	Text   string
-	Weight int
-	Quotes []quoteView
+	Text     string
+	Weight   int
+	Strength string // the weight in words: "strong"
+	Quotes   []quoteView
+}
+
+// strength says a reason's weight in words; a raw "(weight 3)" meant
+// nothing to a reader. The ruleset's weights run from 1 to 4.
+func strength(weight int) string {
+	switch {
+	case weight <= 1:
+		return "slight"
+	case weight == 2:
+		return "moderate"
+	case weight == 3:
+		return "strong"
+	}
+	return "very strong"
 }
 
 // quoteView is one of the document's sentences; Criterion anchors it on /how.
@@ -70,8 +91,9 @@ type noteView struct{ Question, Text string }
 func side(ev *rules.Evaluation, sd rules.Side, title string) sideView {
 	v := sideView{Side: sd, Title: title}
 	for _, r := range ev.ReasonsFor(sd) {
-		v.Reasons = append(v.Reasons, reasonView{Text: r.Text, Weight: r.Weight, Quotes: quotes(r)})
+		v.Reasons = append(v.Reasons, reasonView{Text: r.Text, Weight: r.Weight, Strength: strength(r.Weight), Quotes: quotes(r)})
 	}
+	v.Top, v.More = v.Reasons[:min(topReasons, len(v.Reasons))], v.Reasons[min(topReasons, len(v.Reasons)):]
 	return v
 }
 

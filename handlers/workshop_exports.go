@@ -11,6 +11,7 @@ import (
 	"stackfit"
 	"stackfit/handlers/api"
 	"stackfit/record"
+	"stackfit/rules"
 )
 
 // facilitatedTeam is the facilitator's workshop with its answers added up.
@@ -32,7 +33,7 @@ func (s *Server) exportJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return download(c, "stackfit-workshop-"+w.Code+".json", echo.MIMEApplicationJSONCharsetUTF8, body)
+	return download(c, "stackfit-workshop-"+w.Code+".json", jsonDownload, body)
 }
 
 // exportRecord is the team's decision record: the team answers as drivers,
@@ -55,8 +56,10 @@ func (s *Server) exportRecord(c echo.Context) error {
 	return download(c, "stackfit-workshop-"+w.Code+".md", mimeMarkdown, md)
 }
 
-// exportCSV has one row per participant and one column per question, with
-// option ids (stable, unlike labels) and ";" between ticked options.
+// exportCSV has one row per participant and one column per question, for
+// people to read in a spreadsheet: one header row of question texts, the
+// option labels in the cells ("; " between ticked options). The ids stay in
+// the JSON export (summary.json) for programs.
 func (s *Server) exportCSV(c echo.Context) error {
 	w, err := s.facilitated(c)
 	if err != nil {
@@ -67,24 +70,36 @@ func (s *Server) exportCSV(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	header := []string{"participant", "submitted_at", "recommendation", "confidence"}
+	header := []string{"Participant", "Submitted at (UTC)", "Recommendation", "Confidence"}
 	questions := s.rules.Questions()
 	for _, q := range questions {
-		header = append(header, q.ID)
+		header = append(header, q.Text)
 	}
 	writeCSVRow(&buf, header)
 	for i, p := range parts {
 		row := []string{w.DisplayName(p, i), "", "", ""}
 		if p.Submitted {
-			row[1] = p.SubmittedAt.UTC().Format(time.RFC3339)
-			row[2], row[3] = string(p.Evaluation.Recommendation), string(p.Evaluation.Confidence)
+			row[1] = p.SubmittedAt.UTC().Format("2006-01-02 15:04")
+			row[2], row[3] = recommendationText(p.Evaluation.Recommendation), string(p.Evaluation.Confidence)
 		}
 		for _, q := range questions {
-			row = append(row, strings.Join(p.Answers[q.ID].Options, ";"))
+			cell := ""
+			if a := p.Answers[q.ID]; len(a.Options) > 0 {
+				cell = s.answerView(q, a, "").Answer
+			}
+			row = append(row, cell)
 		}
 		writeCSVRow(&buf, row)
 	}
 	return download(c, "stackfit-workshop-"+w.Code+".csv", "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// recommendationText names a recommendation as the pages do.
+func recommendationText(side rules.Side) string {
+	if side == rules.Tie {
+		return "Too close to call"
+	}
+	return side.Name()
 }
 
 // writeCSVRow writes one row (RFC 4180) with every cell quoted and made

@@ -96,7 +96,8 @@ type presentView struct {
 	Code    string // spaced for reading aloud: "K7Q H2M"
 }
 
-// present is the projector page: the code, the join link and its QR code.
+// present is the projector page: the code, the join link and its QR code;
+// once the workshop is closed, a page that says so.
 func (s *Server) present(c echo.Context) error {
 	w, err := s.findWorkshop(c, c.Param("code"))
 	if err != nil {
@@ -104,6 +105,10 @@ func (s *Server) present(c echo.Context) error {
 	}
 	v := presentView{Layout: s.layout(c, "Join “"+w.Title+"”"), W: w, JoinURL: s.joinURL(c, w.Code),
 		Code: w.Code[:3] + " " + w.Code[3:]}
+	if w.Closed { // nothing to join: no code, no QR code on the wall
+		v.Title = "Closed: " + w.Title
+		return s.render(c, http.StatusOK, "workshop-closed", "", v)
+	}
 	return s.render(c, http.StatusOK, "workshop-present", "", v)
 }
 

@@ -297,6 +297,7 @@ func TestAPIFacilitatorKey(t *testing.T) {
 	for _, cr := range credentials {
 		for _, ep := range []struct{ method, path string }{
 			{http.MethodGet, "/summary"}, {http.MethodGet, "/events"}, {http.MethodPost, "/reveal"}, {http.MethodPost, "/close"},
+			{http.MethodPost, "/hide"}, {http.MethodPost, "/reopen"},
 		} {
 			t.Run(cr.name+" "+ep.path, func(t *testing.T) {
 				r := c.do(ep.method, base+ep.path, nil, cr.header)
@@ -470,5 +471,81 @@ func TestAPIEvents(t *testing.T) {
 	c.do(http.MethodPost, "/api/v1/workshops/"+w.Code+"/close", nil, bearer(w.FacilitatorKey))
 	if m := events.next(); m.event != "closed" {
 		t.Errorf("after close: %+v", m)
+	}
+	for _, change := range []string{"hide", "reopen"} {
+		c.do(http.MethodPost, "/api/v1/workshops/"+w.Code+"/"+change, nil, bearer(w.FacilitatorKey))
+		want := map[string]string{"hide": "hidden", "reopen": "reopened"}[change]
+		m := events.next()
+		if m.event != want || !strings.Contains(m.data, `"type":"`+want+`"`) {
+			t.Errorf("after %s: %+v, want %s", change, m, want)
+		}
+	}
+}
+
+// Hide and reopen undo reveal and close: 200 with the state, and the
+// workshop takes submissions again (409 while closed, nothing stored).
+func TestAPIHideAndReopen(t *testing.T) {
+	app := newTestApp(t)
+	w := app.createWorkshopAPI("Undo kickoff", true)
+	c := app.client().impatient()
+	base := "/api/v1/workshops/" + w.Code
+	submit := func() response {
+		return c.postJSON(base+"/submissions", `{"answers": {"python": "strong"}}`)
+	}
+	steps := []struct {
+		method, path string
+		key          bool
+		status       int
+		state        map[string]any // the reply's fields, for a 200
+		errorHas     string         // part of the {"error"} for a refusal
+	}{
+		{http.MethodPost, "/reveal", true, http.StatusOK, map[string]any{"revealed": true, "closed": false}, ""},
+		{http.MethodPost, "/close", true, http.StatusOK, map[string]any{"revealed": true, "closed": true}, ""},
+		{http.MethodPost, "/submissions", false, http.StatusConflict, nil, "closed"},
+		{http.MethodPost, "/hide", true, http.StatusOK, map[string]any{"revealed": false, "closed": true, "locked": false}, ""},
+		{http.MethodPost, "/hide", true, http.StatusOK, map[string]any{"revealed": false, "closed": true}, ""},
+		{http.MethodPost, "/reopen", true, http.StatusOK, map[string]any{"revealed": false, "closed": false, "locked": false}, ""},
+		{http.MethodPost, "/reopen", true, http.StatusOK, map[string]any{"revealed": false, "closed": false}, ""},
+		{http.MethodPost, "/submissions", false, http.StatusCreated, nil, ""},
+		{http.MethodGet, "/reopen", true, http.StatusMethodNotAllowed, nil, ""},
+	}
+	for _, st := range steps {
+		t.Run(st.method+" "+st.path, func(t *testing.T) {
+			var r response
+			switch {
+			case st.path == "/submissions":
+				r = submit()
+			case st.key:
+				r = c.do(st.method, base+st.path, nil, bearer(w.FacilitatorKey))
+			}
+			if r.status != st.status {
+				t.Fatalf("status %d, want %d: %s", r.status, st.status, r.body)
+			}
+			if st.errorHas != "" && !strings.Contains(apiError(t, r), st.errorHas) {
+				t.Errorf("error %s, want it to say %q", r.body, st.errorHas)
+			}
+			if st.state == nil {
+				return
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(r.body), &got); err != nil || got["code"] != w.Code {
+				t.Fatalf("body %s: %v", r.body, err)
+			}
+			for k, v := range st.state {
+				if got[k] != v {
+					t.Errorf("%s = %v, want %v (%s)", k, got[k], v, r.body)
+				}
+			}
+		})
+	}
+	if n := len(app.participants(w.Code)); n != 1 {
+		t.Errorf("%d participants stored, want only the one after reopening", n)
+	}
+	for _, path := range []string{"/hide", "/reopen"} {
+		r := c.do(http.MethodPost, "/api/v1/workshops/ZZZZZZ"+path, nil, bearer(w.FacilitatorKey))
+		if r.status != http.StatusNotFound {
+			t.Errorf("%s of an unknown workshop: status %d, want 404", path, r.status)
+		}
+		apiError(t, r)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -473,7 +474,8 @@ func TestWorkshopExports(t *testing.T) {
 	if len(rows) != 4 || len(rows[0]) != 4+len(questions) {
 		t.Fatalf("CSV has %d rows of %d columns, want a header and 3 participants with %d columns", len(rows), len(rows[0]), 4+len(questions))
 	}
-	if got := strings.Join(rows[0][:5], ","); got != "participant,submitted_at,recommendation,confidence,"+questions[0].ID {
+	// One header row of question texts; the ids are in summary.json.
+	if got := strings.Join(rows[0][:5], "|"); got != "Participant|Submitted at (UTC)|Recommendation|Confidence|"+questions[0].Text {
 		t.Errorf("header starts %q", got)
 	}
 	column := map[string]int{}
@@ -481,18 +483,23 @@ func TestWorkshopExports(t *testing.T) {
 		column[h] = i
 	}
 	for _, q := range questions {
-		if _, ok := column[q.ID]; !ok {
-			t.Errorf("no column for question %s", q.ID)
+		i, ok := column[q.Text]
+		if !ok {
+			t.Errorf("no column for question %s (%q)", q.ID, q.Text)
 		}
+		column[q.ID] = i
 	}
 	// Rows follow the joining order, which two quick API calls may not settle: find them by name.
 	byName := map[string][]string{}
 	for _, row := range rows[1:] {
 		byName[row[0]] = row
 	}
-	want := [][3]string{ // participant, python, packages
-		{"'=1+2", "strong", "cms;captcha"},
-		{"Bob", "none", "cms;captcha"},
+	python, _ := app.rules.Question("python")
+	packages, _ := app.rules.Question("packages")
+	both := packages.Label("cms") + "; " + packages.Label("captcha")
+	want := [][3]string{ // participant, python, packages: the options' labels
+		{"'=1+2", python.Label("strong"), both},
+		{"Bob", python.Label("none"), both},
 		{"Dora", "", ""},
 	}
 	for _, w := range want {
@@ -505,7 +512,10 @@ func TestWorkshopExports(t *testing.T) {
 			t.Errorf("%s: python %q, packages %q; want %q, %q", w[0], row[column["python"]], row[column["packages"]], w[1], w[2])
 		}
 		if submitted := row[1] != "" && row[2] != ""; submitted != (w[1] != "") {
-			t.Errorf("%s: submitted_at %q, recommendation %q", w[0], row[1], row[2])
+			t.Errorf("%s: submitted at %q, recommendation %q", w[0], row[1], row[2])
+		}
+		if row[2] != "" && !slices.Contains([]string{"Django", "Node.js", "Too close to call"}, row[2]) {
+			t.Errorf("%s: recommendation %q, want it in words", w[0], row[2])
 		}
 	}
 
@@ -553,16 +563,17 @@ func TestWorkshopFragments(t *testing.T) {
 
 	p := app.client()
 	p.join(code, "Pat")
+	// A step's fragment is its title (htmx 4 sets document.title from it) and the wizard.
 	step := p.do(http.MethodGet, "/q/team", nil, htmx)
-	if step.status != http.StatusOK || !strings.HasPrefix(strings.TrimSpace(step.body), `<div id="wizard"`) {
+	if step.status != http.StatusOK || !isStepFragment(step.body, "Team skills") {
 		t.Fatalf("step fragment: status %d\n%s", step.status, step.body)
 	}
 	mustContain(t, step.body, "Answering for the workshop", `href="/w/`+code+`"`)
-	mustNotContain(t, step.body, "<html", "<title>")
+	mustNotContain(t, step.body, "<html", "<head")
 
 	missing := p.do(http.MethodPost, "/q/review", strings.NewReader(url.Values{"_csrf": {p.csrf}}.Encode()),
 		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "HX-Request": {"true"}, "HX-Request-Type": {"partial"}})
-	if missing.status != http.StatusUnprocessableEntity || !strings.HasPrefix(strings.TrimSpace(missing.body), `<div id="wizard">`) {
+	if missing.status != http.StatusUnprocessableEntity || !isStepFragment(missing.body, "Review your answers") {
 		t.Fatalf("review fragment: status %d\n%s", missing.status, missing.body)
 	}
 	mustContain(t, missing.body, "need an answer", "Send my answers to “Kickoff”")
@@ -593,6 +604,13 @@ func TestWorkshopFragments(t *testing.T) {
 	if r := p.do(http.MethodGet, "/w/"+code, nil, http.Header{"HX-Request": {"true"}, "HX-Request-Type": {"full"}}); !strings.Contains(r.body, "<html") {
 		t.Error("a full htmx request got a fragment")
 	}
+}
+
+// isStepFragment tells whether body is a questionnaire step as htmx gets it:
+// the step's <title>, then the wizard, with no layout around them.
+func isStepFragment(body, title string) bool {
+	rest, ok := strings.CutPrefix(body, "<title>"+title+" · stackfit</title>")
+	return ok && strings.HasPrefix(strings.TrimSpace(rest), `<div id="wizard"`)
 }
 
 func TestBoardEvents(t *testing.T) {
@@ -640,6 +658,9 @@ type sseMessage struct {
 type sseStream struct {
 	t     *testing.T
 	lines chan string
+	// events are the API stream's events as openapi.json describes them,
+	// which next checks each message against; nil for a page's stream.
+	events map[string]sseEvent
 }
 
 // stream opens an event stream as c; the stream closes when the test ends.
@@ -663,6 +684,12 @@ func (c *client) stream(path string, header http.Header) *sseStream {
 		c.t.Fatalf("stream %s: status %d, type %q", path, res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	s := &sseStream{t: c.t, lines: make(chan string)}
+	if strings.HasPrefix(path, "/api/") {
+		checkAPI(c.t, exchange{req: req, status: res.StatusCode, header: res.Header, stream: true})
+		if s.events, err = contract(c.t).events(req); err != nil {
+			c.t.Fatal(err)
+		}
+	}
 	go func() {
 		defer res.Body.Close()
 		defer close(s.lines)
@@ -694,6 +721,11 @@ func (s *sseStream) next() sseMessage {
 			switch {
 			case line == "" && data != nil:
 				m.data = strings.Join(data, "\n")
+				if s.events != nil {
+					if err := contract(s.t).checkEvent(s.events, m); err != nil {
+						s.t.Errorf("openapi.json: %v", err)
+					}
+				}
 				return m
 			case line == "", strings.HasPrefix(line, ":"): // keep-alive
 			case strings.HasPrefix(line, "id: "):

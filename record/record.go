@@ -52,10 +52,9 @@ func Markdown(d Decision) []byte {
 	w := &writer{rs: d.Ruleset}
 	b := &w.buf
 
-	status := "accepted"
-	if ev.Recommendation == rules.Tie {
-		status = "proposed"
-	}
+	// A record made by a tool is a proposal: the team accepts it, or not,
+	// after discussing it (MADR's statuses).
+	status := "proposed"
 	// Every value is double-quoted: a name such as `Ann "the boss": CTO` would
 	// otherwise end the value early or turn it into a mapping. Go's quoting
 	// escapes are a subset of YAML's double-quoted escapes.
@@ -237,28 +236,46 @@ func (w *writer) consequences(ev *rules.Evaluation) {
 	b.WriteString("\n")
 }
 
-// reasons writes one MADR bullet per reason, with every sentence of the
-// document behind it.
+// reasons writes one MADR bullet per reason with one sentence of the
+// document behind it. Citing every sentence made the record say each claim
+// two or three times: the document's comparison table states a claim in both
+// cells of a row ("More Cost-Effective" for Django, "Less Cost-Effective" for
+// Node.js), often in several rows ("Cost-efficient", "More Efficient") and
+// again in its text. The record cites the reason's first sentence that its
+// text does not already quote; the result page and the JSON keep them all.
+// (The reasons themselves were already written once: under the option they
+// speak for, counted in the outcome and the consequences.)
 func (w *writer) reasons(verdict string, rs []rules.Reason) {
 	for _, r := range rs {
 		text := strings.TrimSuffix(line(r.Text), ".")
 		fmt.Fprintf(&w.buf, "* %s, because %s", verdict, lowerFirst(text))
-		// Results stored before reasons had several sentences carry Quote alone.
-		quotes := r.Quotes
-		if len(quotes) == 0 {
-			quotes = []string{r.Quote}
-		}
-		var quoted []string
-		for _, q := range quotes {
-			if q := line(q); q != "" {
-				quoted = append(quoted, strconv.Quote(q))
-			}
-		}
-		if len(quoted) > 0 {
-			fmt.Fprintf(&w.buf, " (the document: %s)", strings.Join(quoted, "; "))
+		if q := citation(r, text); q != "" {
+			fmt.Fprintf(&w.buf, " (the document: %s)", strconv.Quote(q))
 		}
 		w.buf.WriteString("\n")
 	}
+}
+
+// citation is the sentence of the document a record cites for reason r,
+// whose text is text: the first that text does not quote already, else the
+// first ("Python" in a reason about knowing Python).
+func citation(r rules.Reason, text string) string {
+	// Results stored before reasons had several sentences carry Quote alone.
+	quotes := r.Quotes
+	if len(quotes) == 0 {
+		quotes = []string{r.Quote}
+	}
+	first := ""
+	for _, q := range quotes {
+		q = line(q)
+		if q != "" && !strings.Contains(text, q) {
+			return q
+		}
+		if first == "" {
+			first = q
+		}
+	}
+	return first
 }
 
 func (w *writer) moreInformation(d Decision, ev *rules.Evaluation) {

@@ -1,5 +1,10 @@
 package rules
 
+import (
+	"cmp"
+	"slices"
+)
+
 // flips finds every change to a single answer that would change the
 // recommendation: choosing another option of a single-choice question, or
 // adding or removing one option of a multiple-choice one (an exclusive option
@@ -30,11 +35,18 @@ func (rs *Ruleset) flips(m []uint64, t *tally, rec Side) []Flip {
 			if next == cur || next == 0 {
 				continue
 			}
-			if got := rs.decide(rs.scoresWith(m, qi, next, t, now)); got != rec {
-				out = append(out, Flip{Question: q.ID, Answer: q.choice(next), Recommendation: got})
+			sc := rs.scoresWith(m, qi, next, t, now)
+			if got := rs.decide(sc); got != rec {
+				out = append(out, Flip{Question: q.ID, Answer: q.choice(next), Recommendation: got, Scores: sc})
 			}
 		}
 	}
+	// The changes that move the score most come first: on a tie thirty flips
+	// are possible, and a person reads the first few. Equal ones keep the
+	// questionnaire's order.
+	slices.SortStableFunc(out, func(a, b Flip) int {
+		return cmp.Compare(b.Shift(t.scores), a.Shift(t.scores))
+	})
 	return out
 }
 

@@ -115,7 +115,7 @@ func (l *loader) question(n *yaml.Node, seen map[string]int) *Question {
 			q.NoteOnly = true
 		}
 		q.optionAt[ro.ID] = len(q.Options)
-		q.Options = append(q.Options, Option{ID: ro.ID, Label: ro.Label, Unsure: ro.Unsure, Exclusive: ro.Exclusive, Note: ro.Note})
+		q.Options = append(q.Options, Option(ro))
 	}
 	l.scale(q, &rq.Ordered, what)
 	return q

@@ -40,7 +40,7 @@ func BenchmarkBurst300(b *testing.B) {
 	var single []time.Duration
 	for range 20 {
 		start := time.Now()
-		if _, err := st.SaveResult(ctx, answers, ev); err != nil {
+		if _, err := st.SaveResult(ctx, "", answers, ev); err != nil {
 			b.Fatal(err)
 		}
 		single = append(single, time.Since(start))
@@ -56,7 +56,7 @@ func BenchmarkBurst300(b *testing.B) {
 		for range n {
 			wg.Go(func() {
 				start := time.Now()
-				_, err := st.SaveResult(ctx, answers, ev)
+				_, err := st.SaveResult(ctx, "", answers, ev)
 				d := time.Since(start)
 				if err != nil {
 					b.Error(err)

@@ -26,7 +26,7 @@ func TestWriteDeadline(t *testing.T) {
 	release := storetest.HoldWriteLock(t, path)
 
 	writes := map[string]func() error{
-		"save result": func() error { _, err := st.SaveResult(ctx, answers, ev); return err },
+		"save result": func() error { _, err := st.SaveResult(ctx, "", answers, ev); return err },
 		"create workshop": func() error {
 			_, _, err := st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Locked"})
 			return err
@@ -46,7 +46,7 @@ func TestWriteDeadline(t *testing.T) {
 	// Several writers queued behind the lock all fail, none waits forever.
 	errs := make(chan error, 6)
 	for range cap(errs) {
-		go func() { _, err := st.SaveResult(ctx, answers, ev); errs <- err }()
+		go func() { _, err := st.SaveResult(ctx, "", answers, ev); errs <- err }()
 	}
 	for range cap(errs) {
 		if err := <-errs; stackfit.ErrorCode(err) != stackfit.EUNAVAILABLE {
@@ -68,7 +68,7 @@ func TestWriteCanceledByClient(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
-	_, err := st.SaveResult(ctx, answers, ev)
+	_, err := st.SaveResult(ctx, "", answers, ev)
 	if !errors.Is(err, context.Canceled) || stackfit.ErrorCode(err) == stackfit.EUNAVAILABLE {
 		t.Errorf("canceled write: %v (code %s), want context.Canceled", err, stackfit.ErrorCode(err))
 	}
@@ -80,7 +80,7 @@ func TestFullDatabase(t *testing.T) {
 	st, _ := openTemp(t)
 	ctx := context.Background()
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
-	saved, err := st.SaveResult(ctx, answers, ev)
+	saved, err := st.SaveResult(ctx, "", answers, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestFullDatabase(t *testing.T) {
 
 	full := false
 	for range 200 { // fill whatever room the last pages had
-		if _, err = st.SaveResult(ctx, answers, ev); err != nil {
+		if _, err = st.SaveResult(ctx, "", answers, ev); err != nil {
 			full = true
 			break
 		}
@@ -123,7 +123,7 @@ func TestCorruptDatabaseRefused(t *testing.T) {
 	}
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
 	for range 50 {
-		if _, err := st.SaveResult(context.Background(), answers, ev); err != nil {
+		if _, err := st.SaveResult(context.Background(), "", answers, ev); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -159,7 +159,7 @@ func TestCorruptDatabaseRefused(t *testing.T) {
 func TestFilesOwnerOnly(t *testing.T) {
 	st, path := openTemp(t)
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
-	if _, err := st.SaveResult(context.Background(), answers, ev); err != nil {
+	if _, err := st.SaveResult(context.Background(), "", answers, ev); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{path, path + "-wal", path + "-shm"} {

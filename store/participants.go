@@ -174,7 +174,7 @@ func submit(ctx context.Context, tx *sql.Tx, code, id string, answers rules.Answ
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
-	res, err := insertResult(ctx, tx, answers, ev)
+	res, err := insertResult(ctx, tx, "", answers, ev)
 	if err != nil {
 		return stackfit.Participant{}, err
 	}

@@ -33,12 +33,13 @@ func validID(id string) bool {
 	return err == nil
 }
 
-// SaveResult stores answers and their evaluation under a new id. When it
-// returns without error the row is on disk (synchronous=FULL).
-func (s *Store) SaveResult(ctx context.Context, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
+// SaveResult stores answers and their evaluation under a new id, with the
+// decision's name ("" for none). When it returns without error the row is
+// on disk (synchronous=FULL).
+func (s *Store) SaveResult(ctx context.Context, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
 	var res stackfit.Result
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
-		res, err = insertResult(ctx, tx, answers, ev)
+		res, err = insertResult(ctx, tx, name, answers, ev)
 		return err
 	})
 	if err != nil {
@@ -53,7 +54,7 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func insertResult(ctx context.Context, db execer, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
+func insertResult(ctx context.Context, db execer, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
 	if ev == nil {
 		return stackfit.Result{}, errors.New("no evaluation")
 	}
@@ -65,10 +66,10 @@ func insertResult(ctx context.Context, db execer, answers rules.Answers, ev *rul
 	if err != nil {
 		return stackfit.Result{}, err
 	}
-	res := stackfit.Result{ID: newID(), CreatedAt: now(), Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	res := stackfit.Result{ID: newID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
 	_, err = db.ExecContext(ctx,
-		`INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
-		res.ID, res.CreatedAt.Format(timeFormat), res.Ruleset, string(a), string(e))
+		`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?, ?)`,
+		res.ID, res.CreatedAt.Format(timeFormat), res.Name, res.Ruleset, string(a), string(e))
 	if err != nil {
 		return stackfit.Result{}, err
 	}
@@ -86,8 +87,8 @@ func (s *Store) Result(ctx context.Context, id string) (stackfit.Result, error) 
 		res     = stackfit.Result{ID: id}
 	)
 	err := s.read.QueryRowContext(ctx,
-		`SELECT created_at, ruleset, answers, evaluation FROM results WHERE id = ?`, id).
-		Scan(&created, &res.Ruleset, &a, &e)
+		`SELECT created_at, name, ruleset, answers, evaluation FROM results WHERE id = ?`, id).
+		Scan(&created, &res.Name, &res.Ruleset, &a, &e)
 	if errors.Is(err, sql.ErrNoRows) {
 		return stackfit.Result{}, stackfit.ErrNotFound
 	}

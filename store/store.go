@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
 	"github.com/pressly/goose/v3"
 
@@ -31,13 +32,30 @@ import (
 )
 
 //go:embed migrations/*.sql
-var migrations embed.FS
+var migrationFiles embed.FS
+
+// migrations are the schema's versions, to apply to db or compare with it.
+func migrations(db *sql.DB) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	return p, nil
+}
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	write  *sql.DB // exactly one connection
 	read   *sql.DB
 	events stackfit.EventPublisher
+	// lock is a shared advisory lock on <db>.lock, held from Open to Close:
+	// stackfit restore takes it exclusively, so it cannot replace a
+	// database in use (lock.go).
+	lock *flock.Flock
 	// writeDeadline bounds each write from the moment it is asked for, its
 	// wait in the queue for the one writer connection included.
 	writeDeadline time.Duration
@@ -91,28 +109,36 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
+	lock, err := lockShared(path)
+	if err != nil {
+		return nil, err
+	}
 	write, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
+		lock.Unlock()
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
 	if err := quickCheck(ctx, write, path); err != nil {
 		write.Close()
+		lock.Unlock()
 		return nil, err
 	}
 	if err := migrate(ctx, write); err != nil {
 		write.Close()
+		lock.Unlock()
 		return nil, err
 	}
 	read, err := sql.Open("sqlite3", dsn(path, true))
 	if err != nil {
 		write.Close()
+		lock.Unlock()
 		return nil, err
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	s := &Store{write: write, read: read, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline,
+	s := &Store{write: write, read: read, lock: lock, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline,
 		queue: make(chan *request, queueLen), quit: make(chan struct{}), stopped: make(chan struct{})}
 	for _, opt := range opts {
 		opt(s)
@@ -207,13 +233,9 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
-	sub, err := fs.Sub(migrations, "migrations")
+	p, err := migrations(db)
 	if err != nil {
 		return err
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -313,7 +335,9 @@ func (s *Store) Close() error {
 	_, cerr := s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	rerr := s.read.Close()
 	werr := s.write.Close()
-	return errors.Join(cerr, rerr, werr)
+	// Released last: a restore waits until the files are closed.
+	lerr := s.lock.Unlock()
+	return errors.Join(cerr, rerr, werr, lerr)
 }
 
 // now is the storage form of a timestamp: UTC, sortable as text.

@@ -77,7 +77,7 @@ func TestSaveAndReadResult(t *testing.T) {
 	st, path := openTemp(t)
 	ctx := context.Background()
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong"), "deadline": rules.One("soon")})
-	saved, err := st.SaveResult(ctx, answers, ev)
+	saved, err := st.SaveResult(ctx, "Booking platform v2", answers, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,8 +96,8 @@ func TestSaveAndReadResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !got.CreatedAt.Equal(saved.CreatedAt) || got.Ruleset != ev.Ruleset {
-		t.Errorf("got created %v ruleset %s, want %v %s", got.CreatedAt, got.Ruleset, saved.CreatedAt, ev.Ruleset)
+	if !got.CreatedAt.Equal(saved.CreatedAt) || got.Ruleset != ev.Ruleset || got.Name != "Booking platform v2" {
+		t.Errorf("got created %v ruleset %s name %q, want %v %s %q", got.CreatedAt, got.Ruleset, got.Name, saved.CreatedAt, ev.Ruleset, saved.Name)
 	}
 	if !reflect.DeepEqual(got.Answers, answers) {
 		t.Errorf("answers: got %v, want %v", got.Answers, answers)
@@ -125,7 +125,7 @@ func TestConcurrentSaves(t *testing.T) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			res, err := st.SaveResult(ctx, answers, ev)
+			res, err := st.SaveResult(ctx, "", answers, ev)
 			if err != nil {
 				t.Error(err)
 				return

@@ -137,6 +137,19 @@ func (s *Store) CloseWorkshop(ctx context.Context, code string) (stackfit.Worksh
 	return s.stamp(ctx, code, "closed_at", "close", stackfit.EventClosed)
 }
 
+// Hide undoes Reveal: the team no longer sees the result. Hiding a workshop
+// never revealed changes nothing but still tells those watching.
+func (s *Store) Hide(ctx context.Context, code string) (stackfit.Workshop, error) {
+	return s.update(ctx, code, `revealed_at = NULL`, "hide", stackfit.EventHidden)
+}
+
+// Reopen undoes CloseWorkshop. Join and Submit read closed_at inside their
+// own write transaction, so a submission either comes before the close,
+// after the reopen, or is refused: never stored while closed.
+func (s *Store) Reopen(ctx context.Context, code string) (stackfit.Workshop, error) {
+	return s.update(ctx, code, `closed_at = NULL`, "reopen", stackfit.EventReopened)
+}
+
 // Lock stops new participants joining; locking again keeps the first time.
 func (s *Store) Lock(ctx context.Context, code string) (stackfit.Workshop, error) {
 	return s.stamp(ctx, code, "locked_at", "lock", stackfit.EventLocked)

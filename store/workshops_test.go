@@ -5,8 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/json"
 	"errors"
-	"io/fs"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -14,8 +14,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"stackfit"
 	"stackfit/rules"
@@ -360,6 +358,77 @@ func TestClosedWorkshopRefusesSubmissions(t *testing.T) {
 	}
 }
 
+// Hide and Reopen undo Reveal and CloseWorkshop, and keep the rest: a
+// reopened workshop takes answers again, still within its capacity and lock.
+func TestHideAndReopen(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	tests := []struct {
+		name     string
+		capacity int
+		lock     bool
+		// after reopening: whether a new person may join
+		joinErr error
+	}{
+		{"open to everyone", 0, false, nil},
+		{"full", 1, false, stackfit.ErrFull},
+		{"locked", 0, true, stackfit.ErrLocked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _, err := st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: tt.name, Capacity: tt.capacity})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ada := mustJoin(t, st, w.Code, "Ada")
+			if tt.lock {
+				if _, err := st.Lock(ctx, w.Code); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := st.Reveal(ctx, w.Code); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CloseWorkshop(ctx, w.Code); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.Hide(ctx, w.Code)
+			if err != nil || got.Revealed || !got.Closed {
+				t.Fatalf("Hide: %+v, %v; want hidden and still closed", got, err)
+			}
+			if _, err := st.Submit(ctx, w.Code, ada.ID, answers, ev); !errors.Is(err, stackfit.ErrClosed) {
+				t.Errorf("Submit while closed: %v, want ErrClosed", err)
+			}
+			got, err = st.Reopen(ctx, w.Code)
+			if err != nil || got.Closed || got.Revealed || got.Locked != tt.lock {
+				t.Fatalf("Reopen: %+v, %v; want open, hidden, locked %v", got, err, tt.lock)
+			}
+			if read, err := st.Workshop(ctx, w.Code); err != nil || read.Closed || read.Revealed {
+				t.Errorf("Workshop after Hide and Reopen reads %+v, %v", read, err)
+			}
+			if p, err := st.Submit(ctx, w.Code, ada.ID, answers, ev); err != nil || !p.Submitted {
+				t.Errorf("Submit once reopened: %+v, %v", p, err)
+			}
+			if _, err := st.Join(ctx, w.Code, "Bob"); !errors.Is(err, tt.joinErr) {
+				t.Errorf("Join once reopened: %v, want %v", err, tt.joinErr)
+			}
+			// Undoing twice is as idempotent as doing twice.
+			if _, err := st.Reopen(ctx, w.Code); err != nil {
+				t.Errorf("Reopen again: %v", err)
+			}
+			if got, err := st.Hide(ctx, w.Code); err != nil || got.Revealed {
+				t.Errorf("Hide again: %+v, %v", got, err)
+			}
+		})
+	}
+	for _, undo := range []func(context.Context, string) (stackfit.Workshop, error){st.Hide, st.Reopen} {
+		if _, err := undo(ctx, "ZZZZZZ"); !errors.Is(err, stackfit.ErrNotFound) {
+			t.Errorf("undo on an unknown workshop: %v, want ErrNotFound", err)
+		}
+	}
+}
+
 func TestMalformedOrUnknownIsNotFound(t *testing.T) {
 	st, _ := openTemp(t)
 	ctx := context.Background()
@@ -501,11 +570,7 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, old, sub)
+	p, err := migrations(old)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,7 +578,14 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
-	res, err := insertResult(ctx, old, answers, ev)
+	// As that release wrote it: no name column yet.
+	e, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := stackfit.Result{ID: newID()}
+	_, err = old.ExecContext(ctx, `INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
+		res.ID, now().Format(timeFormat), ev.Ruleset, `{"python":"strong"}`, string(e))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,11 +600,11 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if err := st.read.QueryRow(`SELECT max(version_id) FROM goose_db_version`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if version != 3 {
-		t.Errorf("schema version %d, want 3", version)
+	if version != 4 {
+		t.Errorf("schema version %d, want 4", version)
 	}
-	if _, err := st.Result(ctx, res.ID); err != nil {
-		t.Errorf("the old result: %v", err)
+	if got, err := st.Result(ctx, res.ID); err != nil || got.Name != "" || !reflect.DeepEqual(got.Answers, answers) {
+		t.Errorf("the old result: %+v, %v; want it without a name", got, err)
 	}
 	w, _ := createWorkshop(t, st, "A")
 	if _, err := st.JoinAndSubmit(ctx, w.Code, "Ada", answers, ev); err != nil {

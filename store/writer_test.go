@@ -212,7 +212,7 @@ func TestConcurrentWritersAllStored(t *testing.T) {
 	before := st.commits.Load()
 	for range n {
 		wg.Go(func() {
-			res, err := st.SaveResult(context.Background(), answers, ev)
+			res, err := st.SaveResult(context.Background(), "", answers, ev)
 			if err != nil {
 				t.Error(err)
 				return

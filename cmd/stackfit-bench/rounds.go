@@ -54,11 +54,10 @@ func endpoints(host string, s *site) ([]endpoint, error) {
 // rate is one endpoint's figures over the rounds: its rate and the
 // reference's, measured one after the other.
 type rate struct {
-	name        string
-	rps, ceil   []float64
-	failed      int
-	statusSeen  map[int]int
-	firstStatus int
+	name       string
+	rps, ceil  []float64
+	failed     int
+	statusSeen map[int]int
 }
 
 func (r rate) ratios() []float64 {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"stackfit/rules"
+	"stackfit/version"
 )
 
 const usage = `stackfit recommends Django or Node.js for a project, and says why.
@@ -24,8 +25,17 @@ Usage:
   stackfit check-ruleset [flags]  print a calibration report of the ruleset as JSON;
                                   exit 1 when it breaks a limit
                                   (stackfit check-ruleset -help lists them)
+  stackfit version                print the version, commit and build date
+  stackfit backup FILE [flags]    write a checked copy of the database to FILE, a new file,
+                                  while the server runs; print what it holds as JSON
+  stackfit restore FILE [flags]   check the backup FILE and put it in place of the database;
+                                  the server must be stopped
+  stackfit healthcheck [flags]    ask the server on --addr (env STACKFIT_ADDR) for /healthz;
+                                  exit 1 unless it is healthy (a container's HEALTHCHECK)
 
-Every command takes --ruleset FILE to use a ruleset of your own instead of the built-in one.
+Every command takes --version, and all but backup, restore and healthcheck --ruleset FILE
+(env STACKFIT_RULESET) to use a ruleset of your own instead of the built-in one.
+Backup and restore take --db FILE (env STACKFIT_DB), the server's database.
 `
 
 // exit codes
@@ -49,17 +59,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "\nFlags of stackfit %s:\n", cmd)
 		flags.PrintDefaults()
 	}
-	rulesetPath := flags.String("ruleset", "", "a ruleset `file` to use instead of the built-in one")
+	copying := cmd == "backup" || cmd == "restore"
+	var rulesetPath, db, addr string
+	switch {
+	case copying:
+		flags.StringVar(&db, "db", defaultDB, "the server's SQLite database `file`")
+	case cmd == "healthcheck":
+		flags.StringVar(&addr, "addr", defaultAddr, "the server's `host:port`, as given to stackfit serve")
+	default:
+		flags.StringVar(&rulesetPath, "ruleset", "", "a ruleset `file` to use instead of the built-in one")
+	}
+	showVersion := flags.Bool("version", false, "print the version, commit and build date, and exit")
 	var serve serveConfig
+	var envErr error
 	if cmd == "serve" {
-		serve.flags(flags, getenv)
+		serve.flags(flags, getenv) // reports a bad variable when it starts
+	} else {
+		envErr = flagsFromEnv(flags, getenv, func(name string) bool { return name == "ruleset" || name == "db" || name == "addr" })
 	}
 	var check checkConfig
 	if cmd == "check-ruleset" {
 		check.flags(flags)
 	}
 	switch cmd {
-	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset":
+	case "serve", "questionnaire", "criteria", "evaluate", "check-ruleset", "version", "backup", "restore", "healthcheck":
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -73,11 +96,33 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return exitUsage
 	}
+	var file string
+	if copying && flags.NArg() > 0 {
+		// FILE, then perhaps more flags: the flag package stops at FILE.
+		file = flags.Arg(0)
+		if err := flags.Parse(flags.Args()[1:]); err != nil {
+			return exitUsage
+		}
+	}
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "stackfit %s: unexpected argument %q\n", cmd, flags.Arg(0))
 		return exitUsage
 	}
-	rs, err := loadRuleset(*rulesetPath)
+	if cmd == "version" || *showVersion {
+		fmt.Fprintln(stdout, version.Get())
+		return exitOK
+	}
+	if envErr != nil {
+		fmt.Fprintf(stderr, "stackfit %s: %v\n", cmd, envErr)
+		return exitUsage
+	}
+	switch {
+	case copying:
+		return copyDatabase(ctx, cmd, file, db, stdout, stderr)
+	case cmd == "healthcheck":
+		return healthcheck(ctx, addr, stdout, stderr)
+	}
+	rs, err := loadRuleset(rulesetPath)
 	var pathErr *fs.PathError
 	switch {
 	case errors.As(err, &pathErr):

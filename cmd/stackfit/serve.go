@@ -10,12 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"net/netip"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +24,7 @@ import (
 	"stackfit/handlers/respond"
 	"stackfit/rules"
 	"stackfit/store"
+	"stackfit/version"
 )
 
 // serveConfig is the web server's configuration: flags, with environment
@@ -45,6 +43,8 @@ type serveConfig struct {
 	// resultPages is how many rendered result pages are kept, 0 for none.
 	resultPages int
 	limits      stackfit.Limits
+	logFormat   string
+	logLevel    slog.Level
 	// envErr is a bad value in a STACKFIT_ variable, reported at start.
 	envErr error
 }
@@ -59,29 +59,31 @@ var defaultStreams = respond.StreamLimits{PerClient: 600, PerWorkshop: 1000, Tot
 
 const defaultMaxConns = 4000
 
+// defaultAddr is where serve listens, and healthcheck asks, without --addr.
+const defaultAddr = "127.0.0.1:8080"
+
+// defaultDB is the database of serve, backup and restore without --db.
+const defaultDB = "stackfit.db"
+
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.addr, "addr", orDefault(getenv("STACKFIT_ADDR"), "127.0.0.1:8080"), "listen on `host:port` (env STACKFIT_ADDR)")
-	fs.StringVar(&c.db, "db", orDefault(getenv("STACKFIT_DB"), "stackfit.db"), "SQLite database `file` (env STACKFIT_DB)")
-	fs.StringVar(&c.baseURL, "base-url", getenv("STACKFIT_BASE_URL"), "public `URL` used in share links (env STACKFIT_BASE_URL)")
-	fs.StringVar(&c.proxies, "trusted-proxy", getenv("STACKFIT_TRUSTED_PROXY"), "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe (env STACKFIT_TRUSTED_PROXY)")
-	fs.IntVar(&c.streams.PerClient, "max-streams-per-client", c.envInt(getenv, "STACKFIT_MAX_STREAMS_PER_CLIENT", defaultStreams.PerClient),
-		"event streams one client address may hold open, 0 for no cap (env STACKFIT_MAX_STREAMS_PER_CLIENT)")
-	fs.IntVar(&c.streams.PerWorkshop, "max-streams-per-workshop", c.envInt(getenv, "STACKFIT_MAX_STREAMS_PER_WORKSHOP", defaultStreams.PerWorkshop),
-		"event streams open on one workshop, 0 for no cap (env STACKFIT_MAX_STREAMS_PER_WORKSHOP)")
-	fs.IntVar(&c.streams.Total, "max-streams", c.envInt(getenv, "STACKFIT_MAX_STREAMS", defaultStreams.Total),
-		"event streams open in all, 0 for no cap (env STACKFIT_MAX_STREAMS)")
-	fs.IntVar(&c.maxConns, "max-connections", c.envInt(getenv, "STACKFIT_MAX_CONNECTIONS", defaultMaxConns),
-		"open connections at once, 0 for no cap; keep it above --max-streams (env STACKFIT_MAX_CONNECTIONS)")
-	fs.IntVar(&c.resultPages, "result-pages", c.envInt(getenv, "STACKFIT_RESULT_PAGES", handlers.DefaultResultPages),
-		"rendered result pages kept in memory (deflated, about 4 KB each), 0 to render every time (env STACKFIT_RESULT_PAGES)")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen on `host:port`")
+	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`")
+	fs.StringVar(&c.baseURL, "base-url", "", "public `URL` used in share links")
+	fs.StringVar(&c.proxies, "trusted-proxy", "", "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe")
+	fs.IntVar(&c.streams.PerClient, "max-streams-per-client", defaultStreams.PerClient, "event streams one client address may hold open, 0 for no cap")
+	fs.IntVar(&c.streams.PerWorkshop, "max-streams-per-workshop", defaultStreams.PerWorkshop, "event streams open on one workshop, 0 for no cap")
+	fs.IntVar(&c.streams.Total, "max-streams", defaultStreams.Total, "event streams open in all, 0 for no cap")
+	fs.IntVar(&c.maxConns, "max-connections", defaultMaxConns, "open connections at once, 0 for no cap; keep it above --max-streams")
+	fs.IntVar(&c.resultPages, "result-pages", handlers.DefaultResultPages,
+		"rendered result pages kept in memory (compressed, about 5 KB each), 0 to render every time")
+	c.limitFlags(fs)
+	c.logFlags(fs)
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
-	c.limitFlags(fs, getenv)
+	c.envErr = flagsFromEnv(fs, getenv, func(name string) bool { return name != "version" })
 }
 
 // limitFlags declares the per-address limits and the largest workshop.
-// Their environment variables are applied as the flags' values before the
-// command line is parsed, so a bad value is reported like a bad flag.
-func (c *serveConfig) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
+func (c *serveConfig) limitFlags(fs *flag.FlagSet) {
 	l := &c.limits
 	*l = stackfit.DefaultLimits()
 	rates := []struct {
@@ -92,26 +94,56 @@ func (c *serveConfig) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
 		{"workshops", "workshops created", &l.Workshops},
 		{"submissions", "joins and answers sent to workshops", &l.Submissions},
 	}
-	env := map[string]string{}
 	for _, r := range rates {
-		burst, perMinute := r.name+"-burst", r.name+"-per-minute"
-		env[burst] = "STACKFIT_" + strings.ToUpper(r.name) + "_BURST"
-		env[perMinute] = "STACKFIT_" + strings.ToUpper(r.name) + "_PER_MINUTE"
-		fs.IntVar(&r.rate.Burst, burst, r.rate.Burst, fmt.Sprintf("`n` %s at once per client address (env %s)", r.what, env[burst]))
-		fs.Float64Var(&r.rate.PerMinute, perMinute, r.rate.PerMinute, fmt.Sprintf("then `n` more %s a minute per address (env %s)", r.what, env[perMinute]))
+		fs.IntVar(&r.rate.Burst, r.name+"-burst", r.rate.Burst, fmt.Sprintf("`n` %s at once per client address", r.what))
+		fs.Float64Var(&r.rate.PerMinute, r.name+"-per-minute", r.rate.PerMinute, fmt.Sprintf("then `n` more %s a minute per address", r.what))
 	}
-	fs.BoolVar(&l.Off, "no-limits", false, "switch off every per-address limit, for load tests behind a gateway that limits (env STACKFIT_NO_LIMITS=1)")
-	env["no-limits"] = "STACKFIT_NO_LIMITS"
-	fs.IntVar(&l.MaxCapacity, "max-capacity", l.MaxCapacity, "the most participants a facilitator may allow in one workshop (env STACKFIT_MAX_CAPACITY)")
-	env["max-capacity"] = "STACKFIT_MAX_CAPACITY"
-	for _, name := range slices.Sorted(maps.Keys(env)) {
-		variable := env[name]
+	fs.BoolVar(&l.Off, "no-limits", false, "switch off every per-address limit, for load tests behind a gateway that limits")
+	fs.IntVar(&l.MaxCapacity, "max-capacity", l.MaxCapacity, "the most participants a facilitator may allow in one workshop")
+}
+
+func (c *serveConfig) logFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.logFormat, "log-format", "text", "log lines as `text` (key=value) or json")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log from this `level` on: debug, info, warn or error")
+}
+
+// logger writes the server's log to stderr in the chosen format.
+func (c *serveConfig) logger(stderr io.Writer) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: c.logLevel}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", c.logFormat)
+}
+
+// envName is the environment variable of a flag: --max-streams is
+// STACKFIT_MAX_STREAMS.
+func envName(flagName string) string {
+	return "STACKFIT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// flagsFromEnv gives each flag that wants one an environment variable: its
+// usage names it, and its value is applied before the command line is
+// parsed, so a flag beats the environment and a bad value is reported like
+// a bad flag.
+func flagsFromEnv(fs *flag.FlagSet, getenv func(string) string, wants func(name string) bool) error {
+	var errs error
+	fs.VisitAll(func(f *flag.Flag) {
+		if !wants(f.Name) {
+			return
+		}
+		variable := envName(f.Name)
+		f.Usage += " (env " + variable + ")"
 		if v := getenv(variable); v != "" {
-			if err := fs.Set(name, v); err != nil {
-				c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q: %w", variable, v, err))
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = errors.Join(errs, fmt.Errorf("%s=%q: %w", variable, v, err))
 			}
 		}
-	}
+	})
+	return errs
 }
 
 // checkLimits refuses limits that would make no sense, and warns about
@@ -119,6 +151,12 @@ func (c *serveConfig) limitFlags(fs *flag.FlagSet, getenv func(string) string) {
 func (c *serveConfig) checkLimits(log *slog.Logger) error {
 	if c.envErr != nil {
 		return c.envErr
+	}
+	for name, n := range map[string]int{"max-streams-per-client": c.streams.PerClient, "max-streams-per-workshop": c.streams.PerWorkshop,
+		"max-streams": c.streams.Total, "max-connections": c.maxConns, "result-pages": c.resultPages} {
+		if n < 0 {
+			return fmt.Errorf("--%s must be 0 or more", name)
+		}
 	}
 	l := c.limits
 	for name, r := range map[string]stackfit.Rate{"results": l.Results, "workshops": l.Workshops, "submissions": l.Submissions} {
@@ -139,28 +177,17 @@ func (c *serveConfig) checkLimits(log *slog.Logger) error {
 	return nil
 }
 
-// envInt is the number in the environment variable, or def when it is
-// unset; a variable that is not a number is reported when serving starts.
-func (c *serveConfig) envInt(getenv func(string) string, name string, def int) int {
-	v := getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		c.envErr = errors.Join(c.envErr, fmt.Errorf("%s=%q: want a whole number, 0 or more", name, v))
-		return def
-	}
-	return n
-}
-
 // shutdownGrace is how long in-flight requests get to finish on SIGINT/SIGTERM.
 const shutdownGrace = 10 * time.Second
 
 func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr io.Writer) int {
 	buffered := newLogBuffer(stderr)
 	defer buffered.Close()
-	log := slog.New(slog.NewTextHandler(buffered, nil))
+	log, err := c.logger(buffered)
+	if err != nil {
+		fmt.Fprintf(stderr, "stackfit: %v\n", err)
+		return exitUsage
+	}
 	if err := c.serve(ctx, rs, stdout, log); err != nil {
 		log.Error("stackfit stopped", "err", err)
 		return exitBadInput
@@ -169,6 +196,8 @@ func (c *serveConfig) run(ctx context.Context, rs *rules.Ruleset, stdout, stderr
 }
 
 func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Writer, log *slog.Logger) error {
+	build := version.Get()
+	log.Info("starting stackfit", "version", build.Version, "commit", build.Commit, "built", build.Date, "ruleset", rs.Version)
 	if err := c.checkLimits(log); err != nil {
 		return err
 	}
@@ -198,7 +227,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	stopping := make(chan struct{})
 	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, stackfit.WithLimits(c.limits)), Logger: log,
 		BaseURL: c.baseURL, SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams,
-		ResultPages: cmp.Or(c.resultPages, -1)})
+		ResultPages: cmp.Or(c.resultPages, -1), Build: version.Get()})
 	if err != nil {
 		return err
 	}
@@ -292,11 +321,4 @@ func isLoopback(addr string) bool {
 	}
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.IsLoopback()
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

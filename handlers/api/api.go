@@ -52,12 +52,14 @@ func New(cfg Config) *Handler {
 // route, and a known path asked with the wrong method would get 404, not 405
 // with Allow. Every route gets requireJSON, so that no post can miss the
 // API's CSRF defence. Results are the person's own (private); workshop
-// replies carry keys and answers (no-store).
+// replies carry keys and answers (no-store). Every route is described in
+// openapi.json (see openAPI).
 func (h *Handler) Routes(g *echo.Group) {
 	add := func(method, path string, handler echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 		g.Add(method, path, handler, append([]echo.MiddlewareFunc{requireJSON}, m...)...)
 	}
 	noStore, private := respond.CacheControl("no-store"), respond.CacheControl("private")
+	add(http.MethodGet, "/openapi.json", h.openAPIDocument)
 	add(http.MethodGet, "/questionnaire", h.questionnaire)
 	add(http.MethodGet, "/criteria", h.criteria)
 	add(http.MethodPost, "/evaluate", h.evaluate)
@@ -69,6 +71,8 @@ func (h *Handler) Routes(g *echo.Group) {
 	add(http.MethodGet, "/workshops/:code/events", h.events, noStore)
 	add(http.MethodPost, "/workshops/:code/reveal", h.reveal, noStore)
 	add(http.MethodPost, "/workshops/:code/close", h.close, noStore)
+	add(http.MethodPost, "/workshops/:code/hide", h.hide, noStore)
+	add(http.MethodPost, "/workshops/:code/reopen", h.reopen, noStore)
 	add(http.MethodPost, "/workshops/:code/lock", h.lock, noStore)
 	add(http.MethodPost, "/workshops/:code/unlock", h.unlock, noStore)
 	add(http.MethodDelete, "/workshops/:code/participants/:id", h.removeParticipant, noStore)

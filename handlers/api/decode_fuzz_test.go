@@ -95,3 +95,24 @@ func FuzzDecodeSubmission(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeNewResult: whatever POST /results accepts has answers and a
+// clean name of at most 80 characters ("" for none); whatever it refuses is
+// a 400 with a message.
+func FuzzDecodeNewResult(f *testing.F) {
+	f.Add([]byte(`{"name": "Booking platform v2", "answers": {"python": "strong", "packages": ["cms"]}}`))
+	f.Add([]byte(`{"answers": {"python": "strong"}}`))
+	for _, s := range invalidTextSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		name, answers, err := decodeNewResult(bytes.NewReader(body))
+		if err != nil {
+			refusal(t, err)
+			return
+		}
+		if answers == nil || !clean(name, false, body) || utf8.RuneCountInString(name) > 80 || name != strings.TrimSpace(name) {
+			t.Fatalf("accepted name %q, answers %v from %q", name, answers, body)
+		}
+	})
+}

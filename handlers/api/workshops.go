@@ -176,6 +176,8 @@ func (h *Handler) summary(c echo.Context) error {
 
 func (h *Handler) reveal(c echo.Context) error { return h.change(c, h.app.Reveal) }
 func (h *Handler) close(c echo.Context) error  { return h.change(c, h.app.Close) }
+func (h *Handler) hide(c echo.Context) error   { return h.change(c, h.app.Hide) }
+func (h *Handler) reopen(c echo.Context) error { return h.change(c, h.app.Reopen) }
 func (h *Handler) lock(c echo.Context) error   { return h.change(c, h.app.Lock) }
 func (h *Handler) unlock(c echo.Context) error { return h.change(c, h.app.Unlock) }
 
@@ -192,7 +194,8 @@ func (h *Handler) removeParticipant(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// change is reveal or close (App.Reveal, App.Close), which tell those watching.
+// change is a facilitator's change of state (App.Reveal, App.Close, their
+// undoing, the lock), which tells those watching.
 func (h *Handler) change(c echo.Context, apply func(ctx context.Context, code string) (stackfit.Workshop, error)) error {
 	w, err := h.facilitated(c)
 	if err != nil {
