@@ -98,9 +98,19 @@ type routeSet struct {
 }
 
 func (r routeSet) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	r.e.GET(path, h, slices.Concat(r.middleware, m)...)
+	r.e.GET(path, chain(h, slices.Concat(r.middleware, m)))
 }
 
 func (r routeSet) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	r.e.POST(path, h, slices.Concat(r.middleware, m)...)
+	r.e.POST(path, chain(h, slices.Concat(r.middleware, m)))
+}
+
+// chain wraps h in middleware once, the first outermost, as Echo would: Echo
+// wraps a route's handler in its middleware again on every request, a
+// closure for each of the six or seven a page has.
+func chain(h echo.HandlerFunc, middleware []echo.MiddlewareFunc) echo.HandlerFunc {
+	for _, m := range slices.Backward(middleware) {
+		h = m(h)
+	}
+	return h
 }
