@@ -59,6 +59,10 @@ func unmask(masked string) (token string, ok bool) {
 // one is longer, so the two never mix.
 const csrfTokenLength = 32
 
+// maskedTokenLength is the length of a masked token of Echo's: the pad and
+// the sealed token, in base64 without padding.
+var maskedTokenLength = base64.RawURLEncoding.EncodedLen(2 * csrfTokenLength)
+
 // unmaskCSRF replaces a masked token in the X-CSRF-Token header or the _csrf
 // form field by the token itself, for Echo's CSRF check after it.
 func unmaskCSRF(next echo.HandlerFunc) echo.HandlerFunc {

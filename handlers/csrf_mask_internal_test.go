@@ -17,3 +17,10 @@ func FuzzUnmaskCSRF(f *testing.F) {
 		}
 	})
 }
+
+// A masked token of Echo's length fills a kept page's slot exactly.
+func TestSlotIsAsLongAsAMaskedToken(t *testing.T) {
+	if got := len(maskCSRF("0123456789abcdefABCDEF0123456789")); got != len(csrfSlot) {
+		t.Errorf("a masked token has %d characters, the slot %d", got, len(csrfSlot))
+	}
+}

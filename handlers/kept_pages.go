@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"sync"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -34,8 +35,10 @@ type keptPage struct {
 }
 
 // csrfSlot stands for the CSRF token in a kept page. html/template writes
-// it as it is (letters, digits and dashes), as it writes the tokens.
-const csrfSlot = "csrf-slot-5b1e0c7d9a"
+// it as it is (letters, digits and dashes), as it writes the tokens. It is
+// as long as a masked token, so that a page decompressed into its buffer
+// takes the token in place, with no second copy of the whole page.
+var csrfSlot = "csrf-slot-" + strings.Repeat("0", maskedTokenLength-len("csrf-slot-"))
 
 func newKeptPages[K comparable](size int, compress bool) (keptPages[K], error) {
 	if size <= 0 {
@@ -64,7 +67,13 @@ func (k keptPages[K]) send(c echo.Context, key K, status int, token string) (boo
 		return true, err
 	}
 	*bufp = page
-	return true, sendPage(c, status, page, kept.slots, token)
+	if len(token) != len(csrfSlot) { // a token from a cookie of another length
+		return true, sendPage(c, status, page, kept.slots, token)
+	}
+	for _, slot := range kept.slots {
+		copy(page[slot:], token)
+	}
+	return true, sendPage(c, status, page, nil, "")
 }
 
 // keep stores a page rendered with csrfSlot as its token, unless the cache

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,5 +111,32 @@ func (a *testApp) setCreated(id, created string) {
 	defer db.Close()
 	if _, err := db.Exec(`UPDATE results SET created_at = ? WHERE id = ?`, created, id); err != nil {
 		a.t.Fatal(err)
+	}
+}
+
+// The token of a kept page is filled in where its slot was decompressed when
+// it is as long as the slot, and by a copy of the page when a browser's CSRF
+// cookie holds a token of another length (a cookie is the browser's to
+// send): each way the page is the same, and its token is accepted.
+func TestKeptResultPageTakesTokensOfAnyLength(t *testing.T) {
+	app := startConfiguredApp(t, filepath.Join(t.TempDir(), "stackfit.db"), handlers.Config{})
+	path := app.client().finish(nil)
+	base, _ := url.Parse(app.srv.URL)
+	var want string
+	for _, cookie := range []string{"", strings.Repeat("a", 20), strings.Repeat("b", 48)} {
+		c := app.client()
+		if cookie != "" {
+			c.http.Jar.SetCookies(base, []*http.Cookie{{Name: "stackfit_csrf", Value: cookie, Path: "/"}})
+		}
+		c.get(path)
+		page := withoutToken(t, c, c.get(path)) // kept by now, whoever rendered it
+		if want == "" {
+			want = page
+		} else if page != want {
+			t.Errorf("cookie of %d characters: the page differs from the one sent with Echo's token", len(cookie))
+		}
+		if r := c.post(path+"/start", url.Values{}); r.status != http.StatusSeeOther {
+			t.Errorf("cookie of %d characters: a post with the kept page's token: status %d", len(cookie), r.status)
+		}
 	}
 }
