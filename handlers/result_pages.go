@@ -1,7 +1,8 @@
 package handlers
 
 // DefaultResultPages is how many rendered result pages are kept: kept
-// compressed, about 5 KB each, 1,000 of them hold some 5 MB.
+// compressed against the first one, about 3 KB each, 1,000 of them hold
+// some 3 MB.
 const DefaultResultPages = 1000
 
 // resultPages keeps rendered result pages (keptPages). A stored result never

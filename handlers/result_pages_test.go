@@ -27,7 +27,8 @@ func withoutToken(t *testing.T, c *client, r response) string {
 
 // A kept result page is byte for byte the page a fresh render sends, in each
 // of its variants: the owner's, someone else's, made under another ruleset,
-// or under a questionnaire that has changed since.
+// or under a questionnaire that has changed since. The first page kept is
+// the dictionary the others are compressed against.
 func TestKeptResultPageIsTheRenderedOne(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "stackfit.db")
 	cfg := handlers.Config{BaseURL: "https://stackfit.example"}

@@ -75,7 +75,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.streams.Total, "max-streams", defaultStreams.Total, "event streams open in all, 0 for no cap")
 	fs.IntVar(&c.maxConns, "max-connections", defaultMaxConns, "open connections at once, 0 for no cap; keep it above --max-streams")
 	fs.IntVar(&c.resultPages, "result-pages", handlers.DefaultResultPages,
-		"rendered result pages kept in memory (compressed, about 5 KB each), 0 to render every time")
+		"rendered result pages kept in memory (compressed, about 3 KB each), 0 to render every time")
 	c.limitFlags(fs)
 	c.logFlags(fs)
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
