@@ -67,7 +67,7 @@ const defaultDB = "stackfit.db"
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen on `host:port`")
-	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`")
+	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`, or a postgres:// URL (PostgreSQL, which several instances can share)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public `URL` used in share links")
 	fs.StringVar(&c.proxies, "trusted-proxy", "", "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe")
 	fs.IntVar(&c.streams.PerClient, "max-streams-per-client", defaultStreams.PerClient, "event streams one client address may hold open, 0 for no cap")
@@ -207,9 +207,9 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	// The store publishes each workshop change to the hub, which carries it
 	// to the live boards; the app reads and writes through the store.
 	hub := events.NewHub()
-	st, err := store.Open(ctx, c.db, store.PublishTo(hub))
+	st, err := openDatabase(ctx, c.db, hub)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", c.db, err)
+		return fmt.Errorf("open database %s: %w", databaseName(c.db), err)
 	}
 	defer func() {
 		if err := st.Close(); err != nil {
@@ -255,7 +255,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	srv.RegisterOnShutdown(func() { close(stopping) })
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "stackfit is ready on http://%s (ruleset %s, database %s)\n", ln.Addr(), rs.Version, c.db)
+	fmt.Fprintf(stdout, "stackfit is ready on http://%s (ruleset %s, database %s)\n", ln.Addr(), rs.Version, databaseName(c.db))
 
 	select {
 	case err := <-done:
@@ -277,7 +277,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 // sessionKeys come from STACKFIT_SESSION_KEY when set (so several instances
 // share them), else from the database, where they are generated once: either
 // way a restart does not log anyone out.
-func (c *serveConfig) sessionKeys(ctx context.Context, st *store.Store) ([2][]byte, error) {
+func (c *serveConfig) sessionKeys(ctx context.Context, st stackfit.Store) ([2][]byte, error) {
 	if c.sessionKey != "" {
 		if len(c.sessionKey) < 32 {
 			return [2][]byte{}, errors.New("STACKFIT_SESSION_KEY must be at least 32 characters")

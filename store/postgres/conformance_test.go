@@ -2,12 +2,8 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"fmt"
-	"net/url"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"stackfit"
@@ -24,39 +20,13 @@ type pgDatabase struct {
 // newDatabase creates an empty database for one test.
 func newDatabase(t *testing.T) pgDatabase {
 	t.Helper()
-	ctx := context.Background()
-	server := storetest.PostgresURL(t)
-	admin, err := pgx.Connect(ctx, server)
+	url := storetest.PostgresDatabase(t)
+	pool, err := pgxpool.New(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("stackfit_test_%x", rand.Text()[:12])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	pool, err := pgxpool.New(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		pool.Close()
-		admin, err := pgx.Connect(ctx, server)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP DATABASE "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Error(err)
-		}
-	})
-	return pgDatabase{url: u.String(), pool: pool}
+	t.Cleanup(pool.Close) // before the database is dropped: cleanups run last first
+	return pgDatabase{url: url, pool: pool}
 }
 
 func (d pgDatabase) Open(t *testing.T, pub stackfit.EventPublisher) storetest.Store {
