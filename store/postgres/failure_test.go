@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +127,38 @@ func TestOpenRefusesABadURL(t *testing.T) {
 	}
 	if s := err.Error(); strings.Contains(s, "secret") {
 		t.Errorf("the error shows the password: %s", s)
+	}
+}
+
+// The pool is sized for bursts unless the URL says otherwise, and a
+// connection that does not come gives up.
+func TestPoolSettings(t *testing.T) {
+	base := newDatabase(t).url
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", "3")
+	q.Set("connect_timeout", "2")
+	u.RawQuery = q.Encode()
+	tests := []struct {
+		url       string
+		maxConns  int32
+		connectIn time.Duration
+	}{
+		{base, defaultMaxConns, connectTimeout},
+		{u.String(), 3, 2 * time.Second},
+	}
+	for _, tt := range tests {
+		st, err := Open(context.Background(), tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := st.pool.Config()
+		if cfg.MaxConns != tt.maxConns || cfg.ConnConfig.ConnectTimeout != tt.connectIn {
+			t.Errorf("%s: %d connections, connect timeout %v; want %d, %v", tt.url, cfg.MaxConns, cfg.ConnConfig.ConnectTimeout, tt.maxConns, tt.connectIn)
+		}
+		st.Close()
 	}
 }

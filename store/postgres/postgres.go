@@ -55,6 +55,12 @@ var _ stackfit.Store = (*Store)(nil)
 // (a burst drains; a person sees "try again" before a proxy gives up).
 const WriteDeadline = 8 * time.Second
 
+// defaultMaxConns is the pool's size unless the URL sets pool_max_conns.
+const defaultMaxConns = 16
+
+// connectTimeout bounds opening one connection, unless the URL sets connect_timeout.
+const connectTimeout = 5 * time.Second
+
 // Option configures a Store at Open.
 type Option func(*Store)
 
@@ -84,6 +90,20 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if err != nil {
 		// pgx's message may repeat the URL, password included: say only what is wrong.
 		return nil, errors.New("database URL cannot be read: expected postgres://user:password@host:port/database")
+	}
+	// pgx's default pool is max(4, CPUs) connections: on a 2-core instance a
+	// burst of submissions would queue for 4 connections while most of their
+	// time is the database's commit. 16 lets the database group-commit
+	// them, and three instances (48) stay well under PostgreSQL's default
+	// max_connections of 100. The URL's pool_max_conns still decides.
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
+	// Without connect_timeout pgx waits for a connection as long as the
+	// context lets it: a server that does not answer would hold a page until
+	// the client gives up, instead of saying "try again".
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
