@@ -13,7 +13,7 @@ import (
 // sqliteDatabase is one SQLite file in the test's temporary directory.
 type sqliteDatabase struct{ path string }
 
-func (d sqliteDatabase) Open(t *testing.T, pub stackfit.EventPublisher) storetest.Store {
+func (d sqliteDatabase) Open(t testing.TB, pub stackfit.EventPublisher) storetest.Store {
 	t.Helper()
 	var opts []Option
 	if pub != nil {
@@ -27,7 +27,7 @@ func (d sqliteDatabase) Open(t *testing.T, pub stackfit.EventPublisher) storetes
 	return st
 }
 
-func (d sqliteDatabase) QueryRow(t *testing.T, query string, args ...any) interface{ Scan(...any) error } {
+func (d sqliteDatabase) QueryRow(t testing.TB, query string, args ...any) interface{ Scan(...any) error } {
 	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+d.path+"?mode=ro")
 	if err != nil {

@@ -18,7 +18,7 @@ type pgDatabase struct {
 }
 
 // newDatabase creates an empty database for one test.
-func newDatabase(t *testing.T) pgDatabase {
+func newDatabase(t testing.TB) pgDatabase {
 	t.Helper()
 	url := storetest.PostgresDatabase(t)
 	pool, err := pgxpool.New(context.Background(), url)
@@ -29,7 +29,7 @@ func newDatabase(t *testing.T) pgDatabase {
 	return pgDatabase{url: url, pool: pool}
 }
 
-func (d pgDatabase) Open(t *testing.T, pub stackfit.EventPublisher) storetest.Store {
+func (d pgDatabase) Open(t testing.TB, pub stackfit.EventPublisher) storetest.Store {
 	t.Helper()
 	var opts []Option
 	if pub != nil {
@@ -43,7 +43,7 @@ func (d pgDatabase) Open(t *testing.T, pub stackfit.EventPublisher) storetest.St
 	return st
 }
 
-func (d pgDatabase) QueryRow(t *testing.T, query string, args ...any) interface{ Scan(...any) error } {
+func (d pgDatabase) QueryRow(t testing.TB, query string, args ...any) interface{ Scan(...any) error } {
 	return d.pool.QueryRow(context.Background(), query, args...)
 }
 

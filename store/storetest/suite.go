@@ -20,10 +20,10 @@ type Database interface {
 	// Open opens a store on the database, publishing each workshop change
 	// to pub (nil: nowhere); the test's cleanup closes it. Opened again, it
 	// is the same database, as a restarted server finds it.
-	Open(t *testing.T, pub stackfit.EventPublisher) Store
+	Open(tb testing.TB, pub stackfit.EventPublisher) Store
 	// QueryRow reads past the store's API, to check what it keeps. Queries
 	// use $1, $2 for arguments, which SQLite and PostgreSQL both take.
-	QueryRow(t *testing.T, query string, args ...any) interface{ Scan(...any) error }
+	QueryRow(tb testing.TB, query string, args ...any) interface{ Scan(...any) error }
 }
 
 // Run is the conformance suite every stackfit.Store passes: the same
