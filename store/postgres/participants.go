@@ -24,8 +24,12 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
-		return join(ctx, tx, w, name)
+	return s.change(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		w, err := openForJoining(ctx, tx, code)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		return join(ctx, tx, w, name, nil)
 	})
 }
 
@@ -36,8 +40,15 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !validID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
-		return submit(ctx, tx, code, participantID, answers, ev)
+	return s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		res, err := insertResult(ctx, tx, "", answers, ev)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		if _, err := lockOpen(ctx, tx, code, forSubmitting); err != nil {
+			return stackfit.Participant{}, err
+		}
+		return submit(ctx, tx, code, participantID, res)
 	})
 }
 
@@ -48,41 +59,24 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
-		joined, err := join(ctx, tx, w, name)
+	return s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		res, err := insertResult(ctx, tx, "", answers, ev)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		return submit(ctx, tx, code, joined.ID, answers, ev)
+		w, err := openForJoining(ctx, tx, code)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		return join(ctx, tx, w, name, &res)
 	})
 }
 
-// whileOpen runs f in a transaction that first locks the workshop's row and
-// checks that it still takes answers, and publishes event once committed.
-//
-// The lock is what the SQLite store's single writer gives for free: joins,
-// submissions and the close of one workshop take turns, on every instance,
-// so the count f sees cannot change before its insert (the cap holds) and a
-// close either commits first (f sees it) or waits for f's commit.
-func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit.EventKind, f func(context.Context, pgx.Tx, stackfit.Workshop) (stackfit.Participant, error)) (stackfit.Participant, error) {
+// change runs f in a transaction and publishes event once it is committed.
+func (s *Store) change(ctx context.Context, code, what string, event stackfit.EventKind, f func(context.Context, pgx.Tx) (stackfit.Participant, error)) (stackfit.Participant, error) {
 	var p stackfit.Participant
-	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
-		var locked string
-		if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 FOR UPDATE`, code).Scan(&locked); err != nil {
-			return noRows(err)
-		}
-		// Read in a statement of its own, after the lock: under READ
-		// COMMITTED it sees every join and close committed before we got
-		// the lock (a subquery in the locking SELECT would count as of
-		// before the wait).
-		w, err := readWorkshop(ctx, tx, code)
-		if err != nil {
-			return err
-		}
-		if w.Closed {
-			return stackfit.ErrClosed
-		}
-		p, err = f(ctx, tx, w)
+	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) (err error) {
+		p, err = f(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -92,8 +86,46 @@ func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit
 	return p, nil
 }
 
-// join adds a participant to w (read under the row lock) unless it is locked or full.
-func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string) (stackfit.Participant, error) {
+// The row locks a change takes on its workshop, held to its commit. They
+// are what the SQLite store's single writer gives for free. The close (an
+// UPDATE) conflicts with both, so a join or submission either commits
+// before the close or waits for it and sees the workshop closed: none is
+// stored while closed, on any instance.
+const (
+	// forJoining orders joins one after another: the count a join reads
+	// cannot change before its insert, so the cap holds.
+	forJoining = "FOR UPDATE"
+	// forSubmitting lets submissions of people already in run side by
+	// side (they share the lock) while keeping out a close.
+	forSubmitting = "FOR SHARE"
+)
+
+// lockOpen takes the workshop's row lock (mode, a constant above), then
+// reads the workshop, refusing a closed one. Anything slow (the result's
+// JSON, its insert) comes before it, since the lock is held to the commit
+// and, for joins, is where one workshop's joins queue.
+func lockOpen(ctx context.Context, tx pgx.Tx, code, mode string) (stackfit.Workshop, error) {
+	var locked string
+	if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 `+mode, code).Scan(&locked); err != nil {
+		return stackfit.Workshop{}, noRows(err)
+	}
+	// Read in a statement of its own, after the lock: under READ COMMITTED
+	// it sees every join and close committed before we got the lock (a
+	// subquery in the locking SELECT would count as of before the wait).
+	w, err := readWorkshop(ctx, tx, code)
+	if err == nil && w.Closed {
+		err = stackfit.ErrClosed
+	}
+	return w, err
+}
+
+func openForJoining(ctx context.Context, tx pgx.Tx, code string) (stackfit.Workshop, error) {
+	return lockOpen(ctx, tx, code, forJoining)
+}
+
+// join adds a participant to w (read under the row lock) unless it is
+// locked or full; with res, already submitted with that result.
+func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string, res *stackfit.Result) (stackfit.Participant, error) {
 	switch {
 	case w.Locked:
 		return stackfit.Participant{}, stackfit.ErrLocked
@@ -101,20 +133,25 @@ func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string) (sta
 		return stackfit.Participant{}, stackfit.ErrFull
 	}
 	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
-	_, err := tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
-		p.ID, w.Code, p.Name, p.JoinedAt)
+	if res == nil {
+		_, err := tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
+			p.ID, w.Code, p.Name, p.JoinedAt)
+		return p, err
+	}
+	// One statement, the submission copied from the result row (as submit does).
+	_, err := tx.Exec(ctx,
+		`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
+		 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
+		p.ID, w.Code, p.Name, p.JoinedAt, res.ID)
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
-	return p, nil
+	return submitted(p, *res), nil
 }
 
-func submit(ctx context.Context, tx pgx.Tx, code, id string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
+// submit makes res (stored in this transaction) the participant's latest submission.
+func submit(ctx context.Context, tx pgx.Tx, code, id string, res stackfit.Result) (stackfit.Participant, error) {
 	p, err := readParticipant(ctx, tx, code, id)
-	if err != nil {
-		return stackfit.Participant{}, err
-	}
-	res, err := insertResult(ctx, tx, "", answers, ev)
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
@@ -126,12 +163,16 @@ func submit(ctx context.Context, tx pgx.Tx, code, id string, answers rules.Answe
 		 WHERE id = $2`, res.ID, id); err != nil {
 		return stackfit.Participant{}, err
 	}
+	return submitted(p, res), nil
+}
+
+func submitted(p stackfit.Participant, res stackfit.Result) stackfit.Participant {
 	p.Submitted = true
 	p.SubmittedAt = res.CreatedAt
-	p.Answers = answers
-	p.Evaluation = ev
+	p.Answers = res.Answers
+	p.Evaluation = res.Evaluation
 	p.ResultID = res.ID
-	return p, nil
+	return p
 }
 
 // RemoveParticipant deletes a participant and their answers, freeing their
