@@ -29,12 +29,19 @@ type Metrics struct {
 	commits   prometheus.Histogram
 	batches   prometheus.Histogram
 	keptPages *prometheus.CounterVec
+
+	// statuses are the status labels, made once: a request is then counted
+	// without an allocation.
+	statuses [600]string
 }
 
 // New makes the collectors and registers them, with the Go runtime's and the
 // process's own.
 func New() *Metrics {
 	m := &Metrics{registry: prometheus.NewRegistry()}
+	for i := range m.statuses {
+		m.statuses[i] = strconv.Itoa(i)
+	}
 	m.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "stackfit_http_request_duration_seconds",
 		Help: "Time to answer a request, by route pattern, method and status; its _count is the number of requests.",
@@ -83,7 +90,14 @@ func (m *Metrics) Request(route, method string, status int, took time.Duration) 
 	if m == nil {
 		return
 	}
-	m.requests.WithLabelValues(route, knownMethod(method), strconv.Itoa(status)).Observe(took.Seconds())
+	m.requests.WithLabelValues(route, knownMethod(method), m.status(status)).Observe(took.Seconds())
+}
+
+func (m *Metrics) status(code int) string {
+	if code >= 0 && code < len(m.statuses) {
+		return m.statuses[code]
+	}
+	return strconv.Itoa(code)
 }
 
 // knownMethod keeps the method label to the methods there are: anything
@@ -106,7 +120,7 @@ func (m *Metrics) Refused(status int, cause string) {
 	if cause == "" {
 		cause = "other"
 	}
-	m.refused.WithLabelValues(strconv.Itoa(status), cause).Inc()
+	m.refused.WithLabelValues(m.status(status), cause).Inc()
 }
 
 // ResultSaved counts a result committed to the database.
