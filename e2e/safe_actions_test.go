@@ -133,6 +133,18 @@ func TestSafeActions(t *testing.T) {
 	}
 	ada.waitLive("#workshop-live .notice", "This workshop is closed")
 
+	// This board was loaded closed: a reopen made elsewhere brings the code,
+	// the link and the QR code back live, and a close hides them again.
+	host.waitConnected()
+	host.eval(`String(window.__noReload = 1)`)
+	api("reopen")
+	host.waitLive(".board-join", code)
+	host.waitFor(`document.querySelector("img.board-join[src$='/qr.svg']")?.naturalWidth > 0 &&
+		[...document.querySelectorAll(".board-join, a[href$='/present']")].every(e => e.checkVisibility())`)
+	api("close")
+	host.waitBoard("closed: nobody can join")
+	host.waitFor(`![...document.querySelectorAll(".board-join")].some(e => e.checkVisibility())`)
+
 	// Those in a closed workshop hear it at once: Linus on his first step,
 	// the projector, and Grace joining from a page opened before the close.
 	linus.open("/q/" + app.rules.Sections[0].ID)
