@@ -141,6 +141,15 @@ func TestQuestionnaire(t *testing.T) {
 						t.Errorf("step %s: htmx sent %s requests, want %s (one per step posted)", sec.ID, got, want)
 					}
 				}
+				if i == len(sections)-1 {
+					// Back and Next again: each swap names its step in the title too.
+					p.click(`button[name="nav"][value="back"]`)
+					p.waitStep(sections[i-1])
+					p.mustBeTitled(sections[i-1].Title)
+					p.click(`button[name="nav"][value="next"]`)
+					p.waitStep(sec)
+					p.mustBeTitled(sec.Title)
+				}
 				p.click(`button[name="nav"][value="next"]`)
 				if i+1 < len(sections) {
 					p.waitStep(sections[i+1])
