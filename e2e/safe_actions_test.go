@@ -121,6 +121,7 @@ func TestSafeActions(t *testing.T) {
 	// Close, with JavaScript: Escape first, then confirm.
 	closeLink := `#board-actions a[href$="/close"]`
 	host.openDialog(closeLink, "Close “Safe kickoff”?", "reopen")
+	host.mustPassAxe("close dialog")
 	host.do(chromedp.KeyEvent(kb.Escape))
 	host.dialogClosedTo(closeLink)
 	host.openDialog(closeLink, "Close “Safe kickoff”?")
@@ -239,6 +240,7 @@ func TestStartOver(t *testing.T) {
 			before := p.eval(`String(` + answered + `)`)
 			if tt.dialog {
 				p.openDialog(startOver, "Start over?", "cannot be undone")
+				p.mustPassAxe("start-over dialog")
 				p.fitsWidth("start-over dialog")
 				p.do(chromedp.KeyEvent(kb.Escape))
 				p.dialogClosedTo(startOver)
