@@ -8,6 +8,8 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/klauspost/compress/s2"
 	"github.com/labstack/echo/v4"
+
+	"stackfit/metrics"
 )
 
 // DefaultStepPages is how many rendered questionnaire steps are kept: about
@@ -24,6 +26,8 @@ const DefaultStepPages = 500
 type keptPages[K comparable] struct {
 	pages    *lru.Cache[K, keptPage] // nil: every page is rendered
 	compress bool
+	name     string           // in the metrics: result, step, home
+	metrics  *metrics.Metrics // counts hits and misses; nil counts nothing
 }
 
 // keptPage is a page as rendered with csrfSlot as its token, and where in
@@ -37,12 +41,12 @@ type keptPage struct {
 // it as it is (letters, digits and dashes), as it writes the tokens.
 const csrfSlot = "csrf-slot-5b1e0c7d9a"
 
-func newKeptPages[K comparable](size int, compress bool) (keptPages[K], error) {
+func newKeptPages[K comparable](name string, size int, compress bool, m *metrics.Metrics) (keptPages[K], error) {
 	if size <= 0 {
 		return keptPages[K]{}, nil
 	}
 	pages, err := lru.New[K, keptPage](size)
-	return keptPages[K]{pages: pages, compress: compress}, err
+	return keptPages[K]{pages: pages, compress: compress, name: name, metrics: m}, err
 }
 
 // send writes the kept page with token in its slots; false if there is none.
@@ -87,7 +91,11 @@ func (k keptPages[K]) keep(key K, page []byte) {
 // keeps it and sends it.
 func (k keptPages[K]) serve(c echo.Context, key K, status int, render func(token string) ([]byte, error)) error {
 	token := csrfToken(c)
-	if sent, err := k.send(c, key, status, token); sent {
+	sent, err := k.send(c, key, status, token)
+	if k.pages != nil && token != "" {
+		k.metrics.KeptPage(k.name, sent)
+	}
+	if sent {
 		return err
 	}
 	if k.pages == nil || token == "" {

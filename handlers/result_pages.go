@@ -1,5 +1,7 @@
 package handlers
 
+import "stackfit/metrics"
+
 // DefaultResultPages is how many rendered result pages are kept: kept
 // compressed, about 5 KB each, 1,000 of them hold some 5 MB.
 const DefaultResultPages = 1000
@@ -16,6 +18,6 @@ type resultPageKey struct {
 	Owner               bool
 }
 
-func newResultPages(size int) (resultPages, error) {
-	return newKeptPages[resultPageKey](size, true)
+func newResultPages(size int, m *metrics.Metrics) (resultPages, error) {
+	return newKeptPages[resultPageKey]("result", size, true, m)
 }

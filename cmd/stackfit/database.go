@@ -5,20 +5,24 @@ import (
 	"net/url"
 
 	"stackfit"
+	"stackfit/metrics"
 	"stackfit/store"
 	"stackfit/store/postgres"
 )
 
-// database is what serve needs of a store: the core's Store, and Close.
+// database is what serve needs of a store: the core's Store, the open
+// workshops for the metrics, and Close.
 type database interface {
 	stackfit.Store
+	CountWorkshops(ctx context.Context) (metrics.Workshops, error)
 	Close() error
 }
 
 // openDatabase opens the store --db names: a postgres:// (or postgresql://)
 // URL is PostgreSQL, which several instances can share; anything else is
 // the path of a SQLite file. Either publishes each workshop change to events.
-func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher) (database, error) {
+// Only SQLite times its commits for the metrics (m; nil counts nothing).
+func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher, m *metrics.Metrics) (database, error) {
 	if postgres.IsURL(db) {
 		st, err := postgres.Open(ctx, db, postgres.PublishTo(events))
 		if err != nil {
@@ -26,7 +30,7 @@ func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher
 		}
 		return st, nil
 	}
-	st, err := store.Open(ctx, db, store.PublishTo(events))
+	st, err := store.Open(ctx, db, store.PublishTo(events), store.WithMetrics(m))
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"stackfit"
+	"stackfit/metrics"
 	"stackfit/workshop"
 )
 
@@ -185,5 +186,19 @@ func scanWorkshop(row pgx.Row, extra ...any) (stackfit.Workshop, error) {
 		return stackfit.Workshop{}, noRows(err)
 	}
 	w.CreatedAt = utc(w.CreatedAt)
+	return w, nil
+}
+
+// CountWorkshops counts the workshops not closed and their participants,
+// for the metrics.
+func (s *Store) CountWorkshops(ctx context.Context) (metrics.Workshops, error) {
+	var w metrics.Workshops
+	err := s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM workshops WHERE closed_at IS NULL),
+		(SELECT count(*) FROM participants p JOIN workshops w ON w.code = p.workshop WHERE w.closed_at IS NULL)`).
+		Scan(&w.Open, &w.Participants)
+	if err != nil {
+		return metrics.Workshops{}, fmt.Errorf("count workshops: %w", err)
+	}
 	return w, nil
 }
