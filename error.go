@@ -27,6 +27,9 @@ type Error struct {
 	Message string
 	// RetryAfter is how long to wait before trying again (ELIMIT, EUNAVAILABLE).
 	RetryAfter time.Duration
+	// Cause names the limit or the shortage behind an ELIMIT or EUNAVAILABLE
+	// ("results", "stream_workshop", "write_busy"), for the metrics.
+	Cause string
 }
 
 func (e *Error) Error() string {
@@ -60,6 +63,15 @@ func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	return ""
+}
+
+// ErrorCause is the Cause of the *Error in err's chain, "" when there is none.
+func ErrorCause(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Cause
 	}
 	return ""
 }

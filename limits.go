@@ -62,9 +62,9 @@ func (a *App) setLimits(l Limits) {
 		l.MaxCapacity = DefaultCapacity
 	}
 	a.limits = l
-	a.results = newAddressLimiter(l.Results, l.Off)
-	a.workshops = newAddressLimiter(l.Workshops, l.Off)
-	a.submissions = newAddressLimiter(l.Submissions, l.Off)
+	a.results = newAddressLimiter("results", l.Results, l.Off)
+	a.workshops = newAddressLimiter("workshops", l.Workshops, l.Off)
+	a.submissions = newAddressLimiter("submissions", l.Submissions, l.Off)
 	a.guard.off = l.Off
 }
 
@@ -79,6 +79,7 @@ const maxClients = 100_000
 
 // addressLimiter keeps a token bucket per client address.
 type addressLimiter struct {
+	name      string // the Cause of its refusals
 	mu        sync.Mutex
 	rate      Rate
 	off       bool
@@ -86,8 +87,8 @@ type addressLimiter struct {
 	lastSweep time.Time
 }
 
-func newAddressLimiter(r Rate, off bool) *addressLimiter {
-	return &addressLimiter{rate: r, off: off || r.Burst <= 0, clients: map[string]*rate.Limiter{}}
+func newAddressLimiter(name string, r Rate, off bool) *addressLimiter {
+	return &addressLimiter{name: name, rate: r, off: off || r.Burst <= 0, clients: map[string]*rate.Limiter{}}
 }
 
 // take spends one action of client's allowance: 0 when it may go ahead,
@@ -152,7 +153,7 @@ const (
 // limit is ELIMIT with msg when client has no allowance left in l.
 func limit(l *addressLimiter, client, msg string) error {
 	if wait := l.take(client); wait > 0 {
-		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait}
+		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait, Cause: l.name}
 	}
 	return nil
 }

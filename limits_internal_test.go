@@ -7,7 +7,7 @@ import (
 )
 
 func TestAddressLimiter(t *testing.T) {
-	l := newAddressLimiter(Rate{Burst: 3, PerMinute: 1}, false)
+	l := newAddressLimiter("test", Rate{Burst: 3, PerMinute: 1}, false)
 	for i := range 3 {
 		if wait := l.take("a"); wait != 0 {
 			t.Fatalf("take %d within the burst: wait %v", i+1, wait)
@@ -24,7 +24,7 @@ func TestAddressLimiter(t *testing.T) {
 	if wait := l.take("b"); wait != 0 {
 		t.Errorf("another address: wait %v", wait)
 	}
-	if wait := newAddressLimiter(Rate{Burst: 1, PerMinute: 1}, true).take("a"); wait != 0 {
+	if wait := newAddressLimiter("test", Rate{Burst: 1, PerMinute: 1}, true).take("a"); wait != 0 {
 		t.Errorf("switched off: wait %v", wait)
 	}
 }
@@ -32,7 +32,7 @@ func TestAddressLimiter(t *testing.T) {
 // The limiter forgets addresses whose allowance has refilled, and never
 // remembers more than maxClients.
 func TestAddressLimiterMemory(t *testing.T) {
-	l := newAddressLimiter(Rate{Burst: 2, PerMinute: 1}, false)
+	l := newAddressLimiter("test", Rate{Burst: 2, PerMinute: 1}, false)
 	l.take("idle")
 	l.take("busy")
 	l.take("busy")
@@ -68,7 +68,7 @@ func TestWaitWords(t *testing.T) {
 // BenchmarkAddressLimiter is the cost a limited write pays, from many
 // addresses at once.
 func BenchmarkAddressLimiter(b *testing.B) {
-	l := newAddressLimiter(Rate{Burst: 1 << 30, PerMinute: 1}, false)
+	l := newAddressLimiter("test", Rate{Burst: 1 << 30, PerMinute: 1}, false)
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
 		for pb.Next() {

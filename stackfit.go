@@ -4,8 +4,9 @@
 // the logic the HTML pages, the JSON API and the live event streams share.
 //
 // It knows nothing of HTTP, SQL or templates: handlers/ translates HTTP to
-// calls of App, store/ implements Store in SQLite, events/ implements
-// EventService in memory, and cmd/stackfit wires them together.
+// calls of App, store/ implements Store in SQLite and store/postgres in
+// PostgreSQL (both pass storetest.Run), events/ implements EventService in
+// memory, and cmd/stackfit wires them together.
 package stackfit
 
 import (

@@ -126,7 +126,7 @@ func (a *App) Workshop(ctx context.Context, code string) (Workshop, error) {
 // exist against the client (see codeGuard).
 func (a *App) lookup(ctx context.Context, client, raw string, get func(context.Context, string) (Workshop, error)) (Workshop, error) {
 	if wait := a.guard.blocked(client); wait > 0 {
-		return Workshop{}, &Error{Code: ELIMIT, Message: msgGuessing, RetryAfter: wait}
+		return Workshop{}, &Error{Code: ELIMIT, Message: msgGuessing, RetryAfter: wait, Cause: "join_guessing"}
 	}
 	code, ok := workshop.ParseCode(raw)
 	var w Workshop

@@ -132,6 +132,13 @@ func TestResultPage(t *testing.T) {
 					t.Errorf("%s ends at %d px, want inside the first %d px", what.name, b, fold)
 				}
 			}
+			if mode.opts == nil { // the copy button needs script, and is hidden without it
+				if p.eval(`String(document.querySelector(".share [data-copy]")?.checkVisibility())`) != "true" {
+					t.Error("the copy button is not shown")
+				} else if b := p.bottom(".share [data-copy]"); b > fold {
+					t.Errorf("the copy button ends at %d px, want inside the first %d px", b, fold)
+				}
+			}
 			if got := p.eval(`String(document.querySelectorAll('[aria-labelledby="primary-title"] > ol.reasons > li').length)`); got != "3" {
 				t.Errorf("%s top reasons shown for %s, want 3", got, ev.Recommendation.Name())
 			}
@@ -158,7 +165,7 @@ func TestResultPage(t *testing.T) {
 			p.mustSee("#flips-title ~ ul.flips > li:first-child", first.Text)
 
 			if mode.opts == nil {
-				for _, v := range p.axeAll() {
+				for _, v := range p.axe() {
 					t.Errorf("result: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 				}
 			}
@@ -185,7 +192,7 @@ func TestResultPage(t *testing.T) {
 		if over := p.eval(`String(document.documentElement.scrollWidth > window.innerWidth)`); over != "false" {
 			t.Error("the result scrolls sideways on a phone")
 		}
-		for _, v := range p.axeAll() {
+		for _, v := range p.axe() {
 			t.Errorf("result on a phone: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 		}
 	})
@@ -300,7 +307,7 @@ func TestStartFromSharedResult(t *testing.T) {
 			p.waitFor(`document.querySelector("#confirm-title") !== null`)
 			p.mustSee("main", "Replace your answers?", "of your own in progress")
 			if mode.opts == nil { // axe needs script
-				for _, v := range p.axeAll() {
+				for _, v := range p.axe() {
 					t.Errorf("the question: %s [%s] %s at %s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, ", "))
 				}
 			}

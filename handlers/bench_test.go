@@ -16,6 +16,7 @@ import (
 	"stackfit"
 	"stackfit/events"
 	"stackfit/handlers"
+	"stackfit/metrics"
 	"stackfit/rules"
 	"stackfit/store"
 )
@@ -24,13 +25,19 @@ import (
 // figures are the server's work per request, without the network.
 func benchServer(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset)) (http.Handler, *rules.Ruleset) {
 	b.Helper()
+	return benchServerCounted(b, seed, nil)
+}
+
+// benchServerCounted is benchServer counting in m (nil: metrics off).
+func benchServerCounted(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset), m *metrics.Metrics) (http.Handler, *rules.Ruleset) {
+	b.Helper()
 	dbPath := filepath.Join(b.TempDir(), "stackfit.db")
 	rs, err := rules.Builtin()
 	if err != nil {
 		b.Fatal(err)
 	}
 	hub := events.NewHub()
-	st, err := store.Open(context.Background(), dbPath, store.PublishTo(hub))
+	st, err := store.Open(context.Background(), dbPath, store.PublishTo(hub), store.WithMetrics(m))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,6 +54,7 @@ func benchServer(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset)) (http.H
 		App:         stackfit.New(rs, st, hub),
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		SessionKeys: testKeys,
+		Metrics:     m,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -103,11 +111,30 @@ func BenchmarkResultPage(b *testing.B) {
 	}
 }
 
+// BenchmarkMetrics is BenchmarkStepGET, the cheapest page with a session (a
+// kept page), with metrics off and on: run with -count to alternate them and
+// compare the two in the same run.
+func BenchmarkMetrics(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[on], func(b *testing.B) {
+			var m *metrics.Metrics
+			if on {
+				m = metrics.New()
+			}
+			h, rs := benchServerCounted(b, nil, m)
+			stepGET(b, h, "/q/"+rs.Sections[1].ID)
+		})
+	}
+}
+
 // BenchmarkStepGET reloads a step of the questionnaire with a session, as a
 // person in the middle of it does.
 func BenchmarkStepGET(b *testing.B) {
 	h, rs := benchServer(b, nil)
-	path := "/q/" + rs.Sections[1].ID
+	stepGET(b, h, "/q/"+rs.Sections[1].ID)
+}
+
+func stepGET(b *testing.B, h http.Handler, path string) {
 	first := serve(b, h, httptest.NewRequest(http.MethodGet, path, nil), http.StatusOK)
 	cookies := first.Result().Cookies()
 	b.ReportAllocs()

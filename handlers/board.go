@@ -17,15 +17,18 @@ import (
 
 type boardView struct {
 	Layout
-	W       stackfit.Workshop
-	JoinURL string
-	Board   boardBody
+	W     stackfit.Workshop
+	Board boardBody
 }
 
 // boardBody is the part of the board that updates live.
 type boardBody struct {
-	CSRF       string // for the lock and remove buttons, which update with the board
-	W          stackfit.Workshop
+	CSRF    string // for the lock and remove buttons, which update with the board
+	W       stackfit.Workshop
+	JoinURL string
+	// Live: sent as a live update (or a fragment) rather than in the page,
+	// it carries the way to join, above it, out of band.
+	Live       bool
 	Joined     int
 	Finished   int
 	People     []personView
@@ -104,10 +107,10 @@ func (s *Server) board(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if isFragment(c) { // a board button enhanced by htmx, after its redirect
+		body.Live = true
 		return s.render(c, http.StatusOK, "board", "board-body", body)
 	}
-	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body,
-		JoinURL: s.joinURL(c, w.Code)}
+	v := boardView{Layout: s.layout(c, "Board: "+w.Title), W: w, Board: body}
 	v.Live = true
 	return s.render(c, http.StatusOK, "board", "", v)
 }
@@ -118,7 +121,11 @@ func (s *Server) boardEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := func(w stackfit.Workshop) (any, error) { return s.boardBody(c, w) }
+	view := func(w stackfit.Workshop) (any, error) {
+		b, err := s.boardBody(c, w)
+		b.Live = true
+		return b, err
+	}
 	return s.stream(c, w.Code, func(stackfit.Event) bool { return true }, "board", "board-body", view)
 }
 
@@ -168,7 +175,7 @@ func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, erro
 	w.Joined = len(team.Participants) // read after w: the places left agree with the people listed
 	token := csrfToken(c)
 	b := boardBody{
-		CSRF: token, W: w, Joined: w.Joined, Team: s.verdict(sum.Evaluation),
+		CSRF: token, W: w, JoinURL: s.joinURL(c, w.Code), Joined: w.Joined, Team: s.verdict(sum.Evaluation),
 		TeamFlips: s.flipViews("", nil, sum.Evaluation), Individual: sum.Individual,
 		Questions: s.questionRows(sum),
 	}

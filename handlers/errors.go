@@ -105,13 +105,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = respond.StatusClientClosed
 	}
 	respond.RetryAfter(c, err)
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		s.metrics.Refused(status, stackfit.ErrorCause(err))
+	}
 	switch {
 	case status == respond.StatusClientClosed || status == http.StatusRequestTimeout:
 		// The client's doing: logRequests' line at info says enough.
 		_ = c.NoContent(status)
 		return
 	case status >= 500:
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.log.Error("request failed", "method", c.Request().Method, "route", routeOf(c), "err", err)
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
 		if status == http.StatusInternalServerError {

@@ -10,6 +10,8 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/klauspost/compress/s2"
 	"github.com/labstack/echo/v4"
+
+	"stackfit/metrics"
 )
 
 // DefaultStepPages is how many rendered questionnaire steps are kept: about
@@ -30,6 +32,8 @@ type keptPages[K comparable] struct {
 	pages    *lru.Cache[K, keptPage] // nil: every page is rendered
 	compress bool
 	dict     *atomic.Pointer[s2.Dict] // set once, by the first page kept
+	name     string                   // in the metrics: result, step, home
+	metrics  *metrics.Metrics         // counts hits and misses; nil counts nothing
 }
 
 // keptPage is a page as rendered with csrfSlot as its token, and where in
@@ -46,12 +50,12 @@ type keptPage struct {
 // takes the token in place, with no second copy of the whole page.
 var csrfSlot = "csrf-slot-" + strings.Repeat("0", maskedTokenLength-len("csrf-slot-"))
 
-func newKeptPages[K comparable](size int, compress bool) (keptPages[K], error) {
+func newKeptPages[K comparable](name string, size int, compress bool, m *metrics.Metrics) (keptPages[K], error) {
 	if size <= 0 {
 		return keptPages[K]{}, nil
 	}
 	pages, err := lru.New[K, keptPage](size)
-	return keptPages[K]{pages: pages, compress: compress, dict: new(atomic.Pointer[s2.Dict])}, err
+	return keptPages[K]{pages: pages, compress: compress, dict: new(atomic.Pointer[s2.Dict]), name: name, metrics: m}, err
 }
 
 // send writes the kept page with token in its slots; false if there is none.
@@ -132,7 +136,11 @@ func (p keptPage) decode(dst []byte) ([]byte, error) {
 // keeps it and sends it.
 func (k keptPages[K]) serve(c echo.Context, key K, status int, render func(token string) ([]byte, error)) error {
 	token := csrfToken(c)
-	if sent, err := k.send(c, key, status, token); sent {
+	sent, err := k.send(c, key, status, token)
+	if k.pages != nil && token != "" {
+		k.metrics.KeptPage(k.name, sent)
+	}
+	if sent {
 		return err
 	}
 	if k.pages == nil || token == "" {

@@ -54,7 +54,11 @@ func securityHeaders(tls bool) echo.MiddlewareFunc {
 	}
 }
 
-// logRequests writes one line a request.
+// logRequests writes one line a request, and counts it in the metrics. The
+// line names the route pattern (/r/:id), not the path: a path carries share
+// ids, join codes and keys, which are capabilities, and a log is read by more
+// people than those the links were given to. The query (?key=) is never
+// logged either.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -62,21 +66,36 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err) // render the error now, so the line below has the real status
 		}
+		took := time.Since(start)
 		req, res := c.Request(), c.Response()
+		route := routeOf(c)
+		s.metrics.Request(route, req.Method, res.Status, took)
 		level := slog.LevelInfo
 		if res.Status >= 500 {
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(req.Context(), level, "request",
 			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
+			slog.String("route", route),
 			slog.Int("status", res.Status),
 			slog.Int64("bytes", res.Size),
-			slog.Duration("duration", time.Since(start)),
+			slog.Duration("duration", took),
 			slog.String("client", c.RealIP()),
 		)
 		return nil
 	}
+}
+
+// unmatched is the route of a request that matched none: its path is the
+// client's to choose, so neither the log nor the metrics take it.
+const unmatched = "unmatched"
+
+// routeOf is the pattern of the route c matched (/w/:code/board).
+func routeOf(c echo.Context) string {
+	if p := c.Path(); p != "" {
+		return p
+	}
+	return unmatched
 }
 
 // recoverPanics turns a panic into a 500 page; the stack goes to the log only.
@@ -85,7 +104,7 @@ func (s *Server) recoverPanics() echo.MiddlewareFunc {
 		// Return the error instead: logRequests, outside, renders it and logs the line.
 		DisableErrorHandler: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			s.log.Error("panic", "route", routeOf(c), "err", err, "stack", string(stack))
 			return fmt.Errorf("panic: %w", err)
 		},
 	})

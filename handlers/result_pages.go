@@ -1,5 +1,7 @@
 package handlers
 
+import "stackfit/metrics"
+
 // DefaultResultPages is how many rendered result pages are kept: kept
 // compressed against the first one, about 3 KB each, 1,000 of them hold
 // some 3 MB.
@@ -17,6 +19,6 @@ type resultPageKey struct {
 	Owner               bool
 }
 
-func newResultPages(size int) (resultPages, error) {
-	return newKeptPages[resultPageKey](size, true)
+func newResultPages(size int, m *metrics.Metrics) (resultPages, error) {
+	return newKeptPages[resultPageKey]("result", size, true, m)
 }

@@ -48,7 +48,10 @@ func (s *Server) review(c echo.Context) error {
 func (s *Server) submitReview(c echo.Context) error {
 	p := s.loadProgress(c)
 	if missing := form.Missing(s.rules.Questions(), p.Answers); len(missing) > 0 {
-		return s.renderReview(c, http.StatusUnprocessableEntity, p, missing)
+		// The name typed so far comes back with the review, to send once the answers are in.
+		v := s.reviewView(c, p, missing)
+		v.Name = c.FormValue("name")
+		return s.page(c, http.StatusUnprocessableEntity, "review", "wizard", v)
 	}
 	if p.Workshop != nil {
 		return s.submitToWorkshop(c, p)

@@ -19,6 +19,7 @@ import (
 	"stackfit"
 	"stackfit/handlers/api"
 	"stackfit/handlers/respond"
+	"stackfit/metrics"
 	"stackfit/rules"
 	"stackfit/static"
 	"stackfit/version"
@@ -53,6 +54,9 @@ type Config struct {
 	StreamLimits respond.StreamLimits
 	// Build is the running build, reported by /healthz.
 	Build version.Info
+	// Metrics counts requests, refusals, kept pages and open streams; nil
+	// counts nothing (--metrics-addr unset).
+	Metrics *metrics.Metrics
 }
 
 // Server holds every dependency of the handlers, and nothing else.
@@ -77,12 +81,13 @@ type Server struct {
 	homePages   keptPages[string]
 	cards       cards // drawn share previews (resultCard, teamCard)
 	build       version.Info
+	metrics     *metrics.Metrics
 }
 
 // New builds the server and its routes. It fails if a template or asset is broken,
 // so a bad build stops at start rather than on some person's request.
 func New(cfg Config) (http.Handler, error) {
-	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping, build: cfg.Build,
+	s := &Server{app: cfg.App, rules: cfg.App.Rules(), log: cfg.Logger, stopping: cfg.Stopping, build: cfg.Build, metrics: cfg.Metrics,
 		streams: respond.NewStreams(cfg.StreamLimits), teams: newTeamFragments()}
 	if s.stopping == nil {
 		s.stopping = make(chan struct{}) // never closes
@@ -109,21 +114,22 @@ func New(cfg Config) (http.Handler, error) {
 	if size == 0 {
 		size = DefaultResultPages
 	}
-	if s.resultPages, err = newResultPages(size); err != nil {
+	if s.resultPages, err = newResultPages(size, s.metrics); err != nil {
 		return nil, err
 	}
 	steps := cmp.Or(cfg.StepPages, DefaultStepPages)
-	if s.stepPages, err = newKeptPages[stepPageKey](steps, false); err != nil {
+	if s.stepPages, err = newKeptPages[stepPageKey]("step", steps, false, s.metrics); err != nil {
 		return nil, err
 	}
 	// A few addresses at most (a base URL, or loopback and a LAN name); the
 	// bound keeps made-up Host headers from growing it.
-	if s.homePages, err = newKeptPages[string](min(steps, 8), false); err != nil {
+	if s.homePages, err = newKeptPages[string]("home", min(steps, 8), false, s.metrics); err != nil {
 		return nil, err
 	}
 	if s.cards, err = newCards(); err != nil {
 		return nil, err
 	}
+	s.metrics.Streams(s.streams.Total)
 	s.cookies = newProgressCookies(cfg.SessionKeys[0], cfg.SessionKeys[1], s.secure)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -60,7 +60,7 @@ func (s *Server) stream(c echo.Context, code string, matters func(stackfit.Event
 			return false
 		}
 		if err := send(); err != nil {
-			s.log.Error("event stream", "path", c.Request().URL.Path, "err", err)
+			s.log.Error("event stream", "route", routeOf(c), "err", err)
 			return false // headers are sent: an error page cannot follow
 		}
 		return true

@@ -646,6 +646,21 @@ func TestBoardEvents(t *testing.T) {
 	if m := status.next(); !strings.Contains(m.data, "The team's result:") {
 		t.Errorf("participant's message after the reveal:\n%s", m.data)
 	}
+
+	// The way to join, above the live part, comes with each message out of
+	// band: empty once closed, back after a reopen (a board loaded closed
+	// shows it again without a reload).
+	joinLine := `<div id="board-join-line" hx-swap-oob="true">`
+	fac.post("/w/"+code+"/close", nil)
+	m := board.next()
+	for ; !strings.Contains(m.data, "closed: nobody can join"); m = board.next() {
+	}
+	mustContain(t, m.data, joinLine+"\n</div>", `<div id="board-join-qr" hx-swap-oob="true">`+"\n</div>")
+	fac.post("/w/"+code+"/reopen", nil)
+	for m = board.next(); strings.Contains(m.data, "closed: nobody can join"); m = board.next() {
+	}
+	mustContain(t, m.data, joinLine, "Join with code <strong class=\"join-code small\">"+code+"</strong>", `src="/w/`+code+`/qr.svg"`)
+	mustNotContain(t, fac.get("/w/"+code+"/board").body, "hx-swap-oob") // the page itself holds them in place
 }
 
 // sseMessage is one server-sent event.

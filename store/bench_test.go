@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"stackfit/rules"
+	"stackfit/store/storetest"
 )
 
 // BenchmarkBurst300 is 300 concurrent SaveResult calls per iteration, as a
@@ -73,4 +74,12 @@ func BenchmarkBurst300(b *testing.B) {
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 	b.ReportMetric(float64(single[len(single)/2].Microseconds())/1000, "commit-ms")
+}
+
+// BenchmarkWorkshopBurst: storetest.BenchmarkWorkshopBurst on SQLite, to
+// set beside store/postgres's.
+//
+//	go test ./store -run '^$' -bench WorkshopBurst -benchtime 5x
+func BenchmarkWorkshopBurst(b *testing.B) {
+	storetest.BenchmarkWorkshopBurst(b, sqliteDatabase{path: filepath.Join(b.TempDir(), "stackfit.db")})
 }

@@ -60,9 +60,9 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !validID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
+	return s.savedResult(s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
 		return submit(ctx, tx, code, participantID, answers, ev)
-	})
+	}))
 }
 
 // JoinAndSubmit is Join and Submit in one transaction: the API's one-call
@@ -73,13 +73,21 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
+	return s.savedResult(s.whileOpen(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, w stackfit.Workshop) (stackfit.Participant, error) {
 		joined, err := join(ctx, tx, w, name)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, joined.ID, answers, ev)
-	})
+	}))
+}
+
+// savedResult counts the result a committed submission made.
+func (s *Store) savedResult(p stackfit.Participant, err error) (stackfit.Participant, error) {
+	if err == nil {
+		s.metrics.ResultSaved()
+	}
+	return p, err
 }
 
 // RemoveParticipant deletes a participant and their answers from the

@@ -29,6 +29,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"stackfit"
+	"stackfit/metrics"
 )
 
 //go:embed migrations/*.sql
@@ -52,6 +53,8 @@ type Store struct {
 	write  *sql.DB // exactly one connection
 	read   *sql.DB
 	events stackfit.EventPublisher
+	// metrics counts commits and saved results; nil counts nothing.
+	metrics *metrics.Metrics
 	// lock is a shared advisory lock on <db>.lock, held from Open to Close:
 	// stackfit restore takes it exclusively, so it cannot replace a
 	// database in use (lock.go).
@@ -95,6 +98,12 @@ type Option func(*Store)
 // Without it the store publishes nowhere.
 func PublishTo(p stackfit.EventPublisher) Option {
 	return func(s *Store) { s.events = p }
+}
+
+// WithMetrics makes the store count its commits, their batches and the
+// results saved in m, and report its write queue's depth at each scrape.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(s *Store) { s.metrics = m }
 }
 
 // WithWriteDeadline replaces WriteDeadline (tests shorten it).
@@ -143,6 +152,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
+	s.metrics.WriteQueue(func() int { return len(s.queue) })
 	go s.writeLoop()
 	return s, nil
 }
@@ -264,9 +274,9 @@ func unavailable(ctx context.Context, err error) error {
 	var se sqlite3.Error
 	switch {
 	case isBusy(err), errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("%w (%w)", &stackfit.Error{Code: stackfit.EUNAVAILABLE, Message: msgBusy, RetryAfter: retryWrite}, err)
+		return fmt.Errorf("%w (%w)", &stackfit.Error{Code: stackfit.EUNAVAILABLE, Message: msgBusy, RetryAfter: retryWrite, Cause: "write_busy"}, err)
 	case errors.As(err, &se) && se.Code == sqlite3.ErrFull:
-		return fmt.Errorf("%w (%w)", &stackfit.Error{Code: stackfit.EUNAVAILABLE, Message: msgFull, RetryAfter: time.Minute}, err)
+		return fmt.Errorf("%w (%w)", &stackfit.Error{Code: stackfit.EUNAVAILABLE, Message: msgFull, RetryAfter: time.Minute, Cause: "disk_full"}, err)
 	}
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"stackfit"
+	"stackfit/metrics"
 	"stackfit/workshop"
 )
 
@@ -214,6 +215,20 @@ func scanWorkshop(row *sql.Row, extra ...any) (stackfit.Workshop, error) {
 	}
 	if w.CreatedAt, err = time.Parse(timeFormat, created); err != nil {
 		return stackfit.Workshop{}, fmt.Errorf("created_at: %w", err)
+	}
+	return w, nil
+}
+
+// CountWorkshops counts the workshops not closed and their participants,
+// for the metrics.
+func (s *Store) CountWorkshops(ctx context.Context) (metrics.Workshops, error) {
+	var w metrics.Workshops
+	err := s.read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM workshops WHERE closed_at IS NULL),
+		(SELECT count(*) FROM participants p JOIN workshops w ON w.code = p.workshop WHERE w.closed_at IS NULL)`).
+		Scan(&w.Open, &w.Participants)
+	if err != nil {
+		return metrics.Workshops{}, fmt.Errorf("count workshops: %w", err)
 	}
 	return w, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit. Every write is a request on s.queue; one goroutine, the
@@ -125,11 +126,12 @@ func (s *Store) runBatch(batch []*request) {
 	}
 	batch = claimed
 	for len(batch) > 0 {
+		began := time.Now() // waits for the write lock count too: a writer waits them
 		tx, live := s.begin(batch)
 		if tx == nil {
 			return
 		}
-		batch = s.runTx(tx, live)
+		batch = s.runTx(tx, live, began)
 	}
 }
 
@@ -169,7 +171,7 @@ func (s *Store) begin(batch []*request) (*sql.Tx, []*request) {
 // every request. When a request's failure took the whole transaction with
 // it, runTx rolls back, answers that request, and returns the others to be
 // run again in a new transaction.
-func (s *Store) runTx(tx *sql.Tx, batch []*request) (again []*request) {
+func (s *Store) runTx(tx *sql.Tx, batch []*request, began time.Time) (again []*request) {
 	ctx := context.Background()
 	var ok []*request
 	for i, r := range batch {
@@ -202,6 +204,7 @@ func (s *Store) runTx(tx *sql.Tx, batch []*request) (again []*request) {
 		err = fmt.Errorf("commit: %w", err)
 	} else {
 		s.commits.Add(1)
+		s.metrics.Committed(len(ok), time.Since(began))
 	}
 	for _, r := range ok {
 		r.done <- unavailable(r.ctx, err)

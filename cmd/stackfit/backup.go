@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"stackfit/store"
+	"stackfit/store/postgres"
 )
 
 // copyDatabase runs stackfit backup FILE (the database db to FILE) or
@@ -13,6 +14,10 @@ import (
 func copyDatabase(ctx context.Context, cmd, file, db string, stdout, stderr io.Writer) int {
 	if file == "" {
 		fmt.Fprintf(stderr, "stackfit %s: which file? stackfit %s FILE [--db %s]\n", cmd, cmd, db)
+		return exitUsage
+	}
+	if postgres.IsURL(db) {
+		fmt.Fprintf(stderr, "stackfit %s: --db is a PostgreSQL URL: backup and restore copy a SQLite file; back PostgreSQL up with its own tools (pg_dump, pg_restore)\n", cmd)
 		return exitUsage
 	}
 	var c store.Copy

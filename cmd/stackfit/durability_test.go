@@ -20,6 +20,8 @@ import (
 type server struct {
 	cmd  *exec.Cmd
 	base string
+	// ready is the line the server said it was ready with.
+	ready string
 }
 
 // binary is the real stackfit, built once for all the tests that start it.
@@ -53,7 +55,7 @@ func buildBinary(t testing.TB) string {
 	return binary.path
 }
 
-var readyLine = regexp.MustCompile(`ready on (http://\S+)`)
+var readyLine = regexp.MustCompile(`ready on (http://\S+).*`)
 
 // startServer runs the binary on db with the extra flags.
 func startServer(t testing.TB, bin, db string, flags ...string) *server {
@@ -68,18 +70,18 @@ func startServer(t testing.TB, bin, db string, flags ...string) *server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	found := make(chan string, 1)
+	found := make(chan []string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if m := readyLine.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
+				found <- m
 			}
 		}
 	}()
 	select {
-	case base := <-found:
-		return &server{cmd: cmd, base: base}
+	case m := <-found:
+		return &server{cmd: cmd, base: m[1], ready: m[0]}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not say it was ready")
 	}

@@ -22,6 +22,7 @@ import (
 	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/handlers/respond"
+	"stackfit/metrics"
 	"stackfit/rules"
 	"stackfit/store"
 	"stackfit/version"
@@ -45,6 +46,9 @@ type serveConfig struct {
 	limits      stackfit.Limits
 	logFormat   string
 	logLevel    slog.Level
+	// metricsAddr is where /metrics is served, apart from the site; empty
+	// for no metrics.
+	metricsAddr string
 	// envErr is a bad value in a STACKFIT_ variable, reported at start.
 	envErr error
 }
@@ -67,7 +71,7 @@ const defaultDB = "stackfit.db"
 
 func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen on `host:port`")
-	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`")
+	fs.StringVar(&c.db, "db", defaultDB, "SQLite database `file`, or a postgres:// URL (PostgreSQL, which several instances can share)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public `URL` used in share links")
 	fs.StringVar(&c.proxies, "trusted-proxy", "", "comma-separated `networks` (CIDR) of reverse proxies whose X-Forwarded-For to believe")
 	fs.IntVar(&c.streams.PerClient, "max-streams-per-client", defaultStreams.PerClient, "event streams one client address may hold open, 0 for no cap")
@@ -76,6 +80,8 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.maxConns, "max-connections", defaultMaxConns, "open connections at once, 0 for no cap; keep it above --max-streams")
 	fs.IntVar(&c.resultPages, "result-pages", handlers.DefaultResultPages,
 		"rendered result pages kept in memory (compressed, about 3 KB each), 0 to render every time")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "",
+		"serve Prometheus metrics at /metrics on `host:port`, a listener apart from the site's (empty: no metrics)")
 	c.limitFlags(fs)
 	c.logFlags(fs)
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
@@ -207,10 +213,15 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	// The store publishes each workshop change to the hub, which carries it
 	// to the live boards; the app reads and writes through the store.
 	hub := events.NewHub()
-	st, err := store.Open(ctx, c.db, store.PublishTo(hub))
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", c.db, err)
+	var m *metrics.Metrics // nil: nothing is counted
+	if c.metricsAddr != "" {
+		m = metrics.New()
 	}
+	st, err := openDatabase(ctx, c.db, hub, m)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", databaseName(c.db), err)
+	}
+	m.CountWorkshops(st.CountWorkshops)
 	defer func() {
 		if err := st.Close(); err != nil {
 			log.Error("close database", "err", err)
@@ -227,7 +238,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	stopping := make(chan struct{})
 	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, stackfit.WithLimits(c.limits)), Logger: log,
 		BaseURL: c.baseURL, SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams,
-		ResultPages: cmp.Or(c.resultPages, -1), Build: version.Get()})
+		ResultPages: cmp.Or(c.resultPages, -1), Build: version.Get(), Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -253,9 +264,19 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	// Event streams never go idle on their own: end them when shutdown
 	// starts, so Shutdown is not kept waiting for the whole grace period.
 	srv.RegisterOnShutdown(func() { close(stopping) })
-	done := make(chan error, 1)
+	metricsSrv, metricsLn, err := c.listenMetrics(m, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	done := make(chan error, 2)
 	go func() { done <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "stackfit is ready on http://%s (ruleset %s, database %s)\n", ln.Addr(), rs.Version, c.db)
+	ready := fmt.Sprintf("stackfit is ready on http://%s (ruleset %s, database %s", ln.Addr(), rs.Version, databaseName(c.db))
+	if metricsSrv != nil {
+		go func() { done <- metricsSrv.Serve(metricsLn) }()
+		ready += fmt.Sprintf("; metrics on http://%s/metrics", metricsLn.Addr())
+	}
+	fmt.Fprintln(stdout, ready+")")
 
 	select {
 	case err := <-done:
@@ -271,13 +292,49 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	if metricsSrv != nil {
+		// Last, so a scrape sees the requests of the grace period.
+		if err := metricsSrv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shutdown metrics: %w", err)
+		}
+		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
 	return nil
+}
+
+// listenMetrics opens --metrics-addr for m's /metrics: a listener of its
+// own, so the public one never answers /metrics, and a firewall or the
+// address (127.0.0.1, a private network) decides who may scrape. It
+// returns a nil server when metrics are off.
+func (c *serveConfig) listenMetrics(m *metrics.Metrics, log *slog.Logger) (*http.Server, net.Listener, error) {
+	if m == nil {
+		return nil, nil, nil
+	}
+	ln, err := net.Listen("tcp", c.metricsAddr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--metrics-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if !isLoopback(c.metricsAddr) {
+		log.Warn("metrics are served beyond this machine: let only the scraper reach --metrics-addr", "metrics_addr", c.metricsAddr)
+	}
+	return srv, ln, nil
 }
 
 // sessionKeys come from STACKFIT_SESSION_KEY when set (so several instances
 // share them), else from the database, where they are generated once: either
 // way a restart does not log anyone out.
-func (c *serveConfig) sessionKeys(ctx context.Context, st *store.Store) ([2][]byte, error) {
+func (c *serveConfig) sessionKeys(ctx context.Context, st stackfit.Store) ([2][]byte, error) {
 	if c.sessionKey != "" {
 		if len(c.sessionKey) < 32 {
 			return [2][]byte{}, errors.New("STACKFIT_SESSION_KEY must be at least 32 characters")

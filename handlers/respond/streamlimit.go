@@ -52,13 +52,13 @@ func (s *Streams) Open(client, workshop string) (done func(), err error) {
 	defer s.mu.Unlock()
 	switch {
 	case over(s.byClient[client], s.limits.PerClient):
-		return nil, &stackfit.Error{Code: stackfit.ELIMIT, RetryAfter: retryStream,
+		return nil, &stackfit.Error{Code: stackfit.ELIMIT, RetryAfter: retryStream, Cause: "streams_per_client",
 			Message: "Too many live pages are open from your network. Close some stackfit tabs, then reload this one."}
 	case over(s.byWorkshop[workshop], s.limits.PerWorkshop):
-		return nil, &stackfit.Error{Code: stackfit.EUNAVAILABLE, RetryAfter: retryStream,
+		return nil, &stackfit.Error{Code: stackfit.EUNAVAILABLE, RetryAfter: retryStream, Cause: "streams_per_workshop",
 			Message: "This workshop has as many live pages open as it can take. Reload in a minute; your answers are kept."}
 	case over(s.total, s.limits.Total):
-		return nil, &stackfit.Error{Code: stackfit.EUNAVAILABLE, RetryAfter: retryStream,
+		return nil, &stackfit.Error{Code: stackfit.EUNAVAILABLE, RetryAfter: retryStream, Cause: "streams",
 			Message: "stackfit has as many live pages open as it can take. Reload in a minute; your answers are kept."}
 	}
 	s.total++
@@ -78,6 +78,13 @@ func (s *Streams) close(client, workshop string) {
 	if s.byWorkshop[workshop]--; s.byWorkshop[workshop] <= 0 {
 		delete(s.byWorkshop, workshop)
 	}
+}
+
+// Total is how many streams are open.
+func (s *Streams) Total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
 }
 
 func over(n, limit int) bool { return limit > 0 && n >= limit }

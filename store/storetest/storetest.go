@@ -1,5 +1,8 @@
 // Package storetest holds what tests of several packages need of a real
-// SQLite file. Only tests import it.
+// database: the conformance suite every stackfit.Store passes (Run, run by
+// store/ on SQLite and store/postgres on PostgreSQL), the PostgreSQL server
+// the tests may use (PostgresURL), and SQLite's write lock held as another
+// process would (HoldWriteLock). Only tests import it.
 package storetest
 
 import (

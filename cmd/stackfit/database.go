@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"net/url"
+
+	"stackfit"
+	"stackfit/metrics"
+	"stackfit/store"
+	"stackfit/store/postgres"
+)
+
+// database is what serve needs of a store: the core's Store, the open
+// workshops for the metrics, and Close.
+type database interface {
+	stackfit.Store
+	CountWorkshops(ctx context.Context) (metrics.Workshops, error)
+	Close() error
+}
+
+// openDatabase opens the store --db names: a postgres:// (or postgresql://)
+// URL is PostgreSQL, which several instances can share; anything else is
+// the path of a SQLite file. Either publishes each workshop change to events.
+// Only SQLite times its commits for the metrics (m; nil counts nothing).
+func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher, m *metrics.Metrics) (database, error) {
+	if postgres.IsURL(db) {
+		st, err := postgres.Open(ctx, db, postgres.PublishTo(events))
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	st, err := store.Open(ctx, db, store.PublishTo(events), store.WithMetrics(m))
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// databaseName is db as it may be logged: a URL's password is replaced by
+// xxxxx.
+func databaseName(db string) string {
+	if !postgres.IsURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "a PostgreSQL URL that cannot be read"
+	}
+	return u.Redacted()
+}

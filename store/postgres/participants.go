@@ -1,0 +1,281 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"stackfit"
+	"stackfit/rules"
+	"stackfit/workshop"
+)
+
+// participantColumns are what scanParticipant scans, in its order.
+const participantColumns = `id, name, joined_at, submitted_at, answers, evaluation, result_id`
+
+// Join adds a participant to the workshop: stackfit.ErrNotFound for an
+// unknown workshop, ErrClosed once closed, ErrLocked once locked, ErrFull
+// when every place is taken.
+func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return stackfit.Participant{}, stackfit.ErrNotFound
+	}
+	return s.change(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		w, err := openForJoining(ctx, tx, code)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		return join(ctx, tx, w, name, nil)
+	})
+}
+
+// Submit records a participant's answers as a new result of their own,
+// replacing earlier ones; ErrClosed once closed.
+func (s *Store) Submit(ctx context.Context, code, participantID string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(participantID) {
+		return stackfit.Participant{}, stackfit.ErrNotFound
+	}
+	return s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		res, err := insertResult(ctx, tx, "", answers, ev)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		if _, err := lockOpen(ctx, tx, code, forSubmitting); err != nil {
+			return stackfit.Participant{}, err
+		}
+		return submit(ctx, tx, code, participantID, res)
+	})
+}
+
+// JoinAndSubmit is Join and Submit in one transaction, publishing
+// EventSubmitted only.
+func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return stackfit.Participant{}, stackfit.ErrNotFound
+	}
+	return s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		res, err := insertResult(ctx, tx, "", answers, ev)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		w, err := openForJoining(ctx, tx, code)
+		if err != nil {
+			return stackfit.Participant{}, err
+		}
+		return join(ctx, tx, w, name, &res)
+	})
+}
+
+// change runs f in a transaction and publishes event once it is committed.
+func (s *Store) change(ctx context.Context, code, what string, event stackfit.EventKind, f func(context.Context, pgx.Tx) (stackfit.Participant, error)) (stackfit.Participant, error) {
+	var p stackfit.Participant
+	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) (err error) {
+		p, err = f(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return stackfit.Participant{}, fmt.Errorf("%s workshop %s: %w", what, code, err)
+	}
+	s.publish(code, event, p.ID)
+	return p, nil
+}
+
+// The row locks a change takes on its workshop, held to its commit. They
+// are what the SQLite store's single writer gives for free. The close (an
+// UPDATE) conflicts with both, so a join or submission either commits
+// before the close or waits for it and sees the workshop closed: none is
+// stored while closed, on any instance.
+const (
+	// forJoining orders joins one after another: the count a join reads
+	// cannot change before its insert, so the cap holds.
+	forJoining = "FOR UPDATE"
+	// forSubmitting lets submissions of people already in run side by
+	// side (they share the lock) while keeping out a close.
+	forSubmitting = "FOR SHARE"
+)
+
+// lockOpen takes the workshop's row lock (mode, a constant above), then
+// reads the workshop, refusing a closed one. Anything slow (the result's
+// JSON, its insert) comes before it, since the lock is held to the commit
+// and, for joins, is where one workshop's joins queue.
+func lockOpen(ctx context.Context, tx pgx.Tx, code, mode string) (stackfit.Workshop, error) {
+	var locked string
+	if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 `+mode, code).Scan(&locked); err != nil {
+		return stackfit.Workshop{}, noRows(err)
+	}
+	// Read in a statement of its own, after the lock: under READ COMMITTED
+	// it sees every join and close committed before we got the lock (a
+	// subquery in the locking SELECT would count as of before the wait).
+	w, err := readWorkshop(ctx, tx, code)
+	if err == nil && w.Closed {
+		err = stackfit.ErrClosed
+	}
+	return w, err
+}
+
+func openForJoining(ctx context.Context, tx pgx.Tx, code string) (stackfit.Workshop, error) {
+	return lockOpen(ctx, tx, code, forJoining)
+}
+
+// join adds a participant to w (read under the row lock) unless it is
+// locked or full; with res, already submitted with that result.
+func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string, res *stackfit.Result) (stackfit.Participant, error) {
+	switch {
+	case w.Locked:
+		return stackfit.Participant{}, stackfit.ErrLocked
+	case w.PlacesLeft() == 0:
+		return stackfit.Participant{}, stackfit.ErrFull
+	}
+	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
+	if res == nil {
+		_, err := tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
+			p.ID, w.Code, p.Name, p.JoinedAt)
+		return p, err
+	}
+	// One statement, the submission copied from the result row (as submit does).
+	_, err := tx.Exec(ctx,
+		`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
+		 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
+		p.ID, w.Code, p.Name, p.JoinedAt, res.ID)
+	if err != nil {
+		return stackfit.Participant{}, err
+	}
+	return submitted(p, *res), nil
+}
+
+// submit makes res (stored in this transaction) the participant's latest submission.
+func submit(ctx context.Context, tx pgx.Tx, code, id string, res stackfit.Result) (stackfit.Participant, error) {
+	p, err := readParticipant(ctx, tx, code, id)
+	if err != nil {
+		return stackfit.Participant{}, err
+	}
+	// Copied from the result row, so the team view and the share link hold
+	// the same bytes.
+	if _, err := tx.Exec(ctx,
+		`UPDATE participants SET (submitted_at, answers, evaluation, result_id) =
+		     (SELECT created_at, answers, evaluation, id FROM results WHERE id = $1)
+		 WHERE id = $2`, res.ID, id); err != nil {
+		return stackfit.Participant{}, err
+	}
+	return submitted(p, res), nil
+}
+
+func submitted(p stackfit.Participant, res stackfit.Result) stackfit.Participant {
+	p.Submitted = true
+	p.SubmittedAt = res.CreatedAt
+	p.Answers = res.Answers
+	p.Evaluation = res.Evaluation
+	p.ResultID = res.ID
+	return p
+}
+
+// RemoveParticipant deletes a participant and their answers, freeing their
+// place, and publishes EventRemoved; their share link's result stays.
+func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(id) {
+		return stackfit.ErrNotFound
+	}
+	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM participants WHERE id = $1 AND workshop = $2`, id, code)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return stackfit.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remove participant %s of workshop %s: %w", id, code, err)
+	}
+	s.publish(code, stackfit.EventRemoved, id)
+	return nil
+}
+
+// Participant returns a participant of the workshop, or stackfit.ErrNotFound,
+// also when the id belongs to another workshop.
+func (s *Store) Participant(ctx context.Context, code, id string) (stackfit.Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok || !validID(id) {
+		return stackfit.Participant{}, stackfit.ErrNotFound
+	}
+	p, err := readParticipant(ctx, s.pool, code, id)
+	if err != nil {
+		return stackfit.Participant{}, fmt.Errorf("read participant %s of workshop %s: %w", id, code, unavailable(ctx, err))
+	}
+	return p, nil
+}
+
+// Participants returns the workshop's participants in joining order, or
+// stackfit.ErrNotFound for an unknown workshop.
+func (s *Store) Participants(ctx context.Context, code string) ([]stackfit.Participant, error) {
+	code, ok := workshop.ParseCode(code)
+	if !ok {
+		return nil, stackfit.ErrNotFound
+	}
+	ps, err := listParticipants(ctx, s.pool, code)
+	if err != nil {
+		return nil, fmt.Errorf("list participants of workshop %s: %w", code, unavailable(ctx, err))
+	}
+	return ps, nil
+}
+
+func readParticipant(ctx context.Context, db querier, code, id string) (stackfit.Participant, error) {
+	p, err := scanParticipant(db.QueryRow(ctx,
+		`SELECT `+participantColumns+` FROM participants WHERE id = $1 AND workshop = $2`, id, code))
+	return p, noRows(err)
+}
+
+func listParticipants(ctx context.Context, db querier, code string) ([]stackfit.Participant, error) {
+	if _, err := readWorkshop(ctx, db, code); err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx,
+		`SELECT `+participantColumns+` FROM participants WHERE workshop = $1 ORDER BY joined_at, id`, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ps := []stackfit.Participant{} // empty, not nil: a workshop nobody joined yet lists as []
+	for rows.Next() {
+		p, err := scanParticipant(rows)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+func scanParticipant(row pgx.Row) (stackfit.Participant, error) {
+	var (
+		p         stackfit.Participant
+		submitted *time.Time
+		resultID  *string
+		a, e      []byte
+	)
+	if err := row.Scan(&p.ID, &p.Name, &p.JoinedAt, &submitted, &a, &e, &resultID); err != nil {
+		return stackfit.Participant{}, err
+	}
+	p.JoinedAt = utc(p.JoinedAt)
+	if submitted == nil {
+		return p, nil
+	}
+	p.Submitted = true
+	p.SubmittedAt = utc(*submitted)
+	p.ResultID = *resultID
+	if err := json.Unmarshal(a, &p.Answers); err != nil {
+		return stackfit.Participant{}, fmt.Errorf("participant %s: answers: %w", p.ID, err)
+	}
+	if err := json.Unmarshal(e, &p.Evaluation); err != nil {
+		return stackfit.Participant{}, fmt.Errorf("participant %s: evaluation: %w", p.ID, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,136 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"stackfit"
+	"stackfit/rules"
+)
+
+// idBytes is 128 bits from crypto/rand, as in the SQLite store: a share
+// link cannot be guessed, and both stores' links look alike.
+const idBytes = 16
+
+// newID is URL-safe base64 without padding: 22 characters.
+func newID() string {
+	b := make([]byte, idBytes)
+	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validID rejects anything that cannot be an id before it reaches SQL.
+func validID(id string) bool {
+	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(id)
+	return err == nil
+}
+
+// SaveResult stores answers and their evaluation under a new id, with the
+// decision's name ("" for none).
+func (s *Store) SaveResult(ctx context.Context, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
+	var res stackfit.Result
+	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) (err error) {
+		res, err = insertResult(ctx, tx, name, answers, ev)
+		return err
+	})
+	if err != nil {
+		return stackfit.Result{}, fmt.Errorf("save result: %w", err)
+	}
+	return res, nil
+}
+
+func insertResult(ctx context.Context, tx pgx.Tx, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
+	if ev == nil {
+		return stackfit.Result{}, errors.New("no evaluation")
+	}
+	a, err := json.Marshal(answers)
+	if err != nil {
+		return stackfit.Result{}, err
+	}
+	e, err := json.Marshal(ev)
+	if err != nil {
+		return stackfit.Result{}, err
+	}
+	res := stackfit.Result{ID: newID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	_, err = tx.Exec(ctx,
+		`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES ($1, $2, $3, $4, $5, $6)`,
+		res.ID, res.CreatedAt, res.Name, res.Ruleset, json.RawMessage(a), json.RawMessage(e))
+	if err != nil {
+		return stackfit.Result{}, err
+	}
+	return res, nil
+}
+
+// Result returns the stored result with that id, or stackfit.ErrNotFound.
+func (s *Store) Result(ctx context.Context, id string) (stackfit.Result, error) {
+	if !validID(id) {
+		return stackfit.Result{}, stackfit.ErrNotFound
+	}
+	var (
+		a, e []byte
+		res  = stackfit.Result{ID: id}
+	)
+	err := s.pool.QueryRow(ctx,
+		`SELECT created_at, name, ruleset, answers, evaluation FROM results WHERE id = $1`, id).
+		Scan(&res.CreatedAt, &res.Name, &res.Ruleset, &a, &e)
+	if err != nil {
+		return stackfit.Result{}, fmt.Errorf("read result %s: %w", id, unavailable(ctx, noRows(err)))
+	}
+	res.CreatedAt = res.CreatedAt.UTC()
+	if err := json.Unmarshal(a, &res.Answers); err != nil {
+		return stackfit.Result{}, fmt.Errorf("read result %s: answers: %w", id, err)
+	}
+	if err := json.Unmarshal(e, &res.Evaluation); err != nil {
+		return stackfit.Result{}, fmt.Errorf("read result %s: evaluation: %w", id, err)
+	}
+	return res, nil
+}
+
+// SessionKeys returns the cookie session's hash (64 bytes) and block (32
+// bytes) keys, generating them on first use. INSERT … ON CONFLICT DO NOTHING
+// then SELECT: instances starting at once on one database agree on the
+// keys, whichever inserted them.
+func (s *Store) SessionKeys(ctx context.Context) (hash, block []byte, err error) {
+	hash, err = s.setting(ctx, "session_hash_key", 64)
+	if err != nil {
+		return nil, nil, err
+	}
+	block, err = s.setting(ctx, "session_block_key", 32)
+	return hash, block, err
+}
+
+// setting returns the named secret, creating n random bytes when absent.
+func (s *Store) setting(ctx context.Context, name string, n int) ([]byte, error) {
+	fresh := make([]byte, n)
+	rand.Read(fresh)
+	var v []byte
+	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx,
+			`INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
+			return err
+		}
+		// A new statement: under READ COMMITTED it sees the row another
+		// instance committed, the one our INSERT gave way to.
+		return tx.QueryRow(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("setting %s: %w", name, err)
+	}
+	if len(v) != n {
+		return nil, fmt.Errorf("setting %s: stored value has %d bytes, want %d", name, len(v), n)
+	}
+	return v, nil
+}
+
+// utc gives a time read back from timestamptz the UTC location the store wrote it in.
+func utc(t time.Time) time.Time { return t.UTC() }
