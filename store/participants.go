@@ -57,7 +57,7 @@ func (s *Store) whileOpen(ctx context.Context, code, what string, event stackfit
 // workshop, stackfit.ErrNotFound for an unknown workshop or participant.
 func (s *Store) Submit(ctx context.Context, code, participantID string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
-	if !ok || !validID(participantID) {
+	if !ok || !stackfit.ValidID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return s.savedResult(s.whileOpen(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx *sql.Tx, _ stackfit.Workshop) (stackfit.Participant, error) {
@@ -96,7 +96,7 @@ func (s *Store) savedResult(p stackfit.Participant, err error) (stackfit.Partici
 // workshop or participant.
 func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
 	code, ok := workshop.ParseCode(code)
-	if !ok || !validID(id) {
+	if !ok || !stackfit.ValidID(id) {
 		return stackfit.ErrNotFound
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -120,7 +120,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
 // when the id belongs to another workshop.
 func (s *Store) Participant(ctx context.Context, code, id string) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
-	if !ok || !validID(id) {
+	if !ok || !stackfit.ValidID(id) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	p, err := readParticipant(ctx, s.read, code, id)
@@ -167,7 +167,7 @@ func join(ctx context.Context, tx *sql.Tx, w stackfit.Workshop, name string) (st
 	case w.PlacesLeft() == 0:
 		return stackfit.Participant{}, stackfit.ErrFull
 	}
-	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
+	p := stackfit.Participant{ID: stackfit.NewID(), Name: name, JoinedAt: now()}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO participants (id, workshop, name, joined_at) VALUES (?, ?, ?, ?)`,
 		p.ID, w.Code, p.Name, p.JoinedAt.Format(timeFormat))

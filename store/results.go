@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,25 +11,6 @@ import (
 	"stackfit"
 	"stackfit/rules"
 )
-
-// idBytes is 128 bits from crypto/rand: a share link cannot be guessed.
-const idBytes = 16
-
-// newID is URL-safe base64 without padding: 22 characters.
-func newID() string {
-	b := make([]byte, idBytes)
-	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// validID rejects anything that cannot be an id before it reaches SQL.
-func validID(id string) bool {
-	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(id)
-	return err == nil
-}
 
 // SaveResult stores answers and their evaluation under a new id, with the
 // decision's name ("" for none). When it returns without error the row is
@@ -67,7 +46,7 @@ func insertResult(ctx context.Context, db execer, name string, answers rules.Ans
 	if err != nil {
 		return stackfit.Result{}, err
 	}
-	res := stackfit.Result{ID: newID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	res := stackfit.Result{ID: stackfit.NewID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
 	_, err = db.ExecContext(ctx,
 		`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?, ?)`,
 		res.ID, res.CreatedAt.Format(timeFormat), res.Name, res.Ruleset, string(a), string(e))
@@ -79,7 +58,7 @@ func insertResult(ctx context.Context, db execer, name string, answers rules.Ans
 
 // Result returns the stored result with that id, or stackfit.ErrNotFound.
 func (s *Store) Result(ctx context.Context, id string) (stackfit.Result, error) {
-	if !validID(id) {
+	if !stackfit.ValidID(id) {
 		return stackfit.Result{}, stackfit.ErrNotFound
 	}
 	var (

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
 	"errors"
@@ -65,7 +63,7 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 			res, err := tx.ExecContext(ctx,
 				`INSERT INTO workshops (code, title, context, anonymous, key_hash, created_at, capacity)
 				 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
-				w.Code, w.Title, w.Context, w.Anonymous, hashKey(key), w.CreatedAt.Format(timeFormat), w.Capacity)
+				w.Code, w.Title, w.Context, w.Anonymous, stackfit.HashKey(key), w.CreatedAt.Format(timeFormat), w.Capacity)
 			if err != nil {
 				return err
 			}
@@ -83,11 +81,6 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 		return stackfit.Workshop{}, "", fmt.Errorf("create workshop: %w", err)
 	}
 	return w, key, nil
-}
-
-func hashKey(key string) []byte {
-	h := sha256.Sum256([]byte(key))
-	return h[:]
 }
 
 // Workshop returns the workshop with that join code (typed in any case, with
@@ -119,7 +112,7 @@ func (s *Store) Facilitate(ctx context.Context, code, key string) (stackfit.Work
 	if err != nil {
 		return stackfit.Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, err)
 	}
-	if subtle.ConstantTimeCompare(hashKey(key), stored) != 1 {
+	if !stackfit.KeyMatches(key, stored) {
 		return stackfit.Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, stackfit.ErrWrongKey)
 	}
 	return w, nil

@@ -81,7 +81,7 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := stackfit.Result{ID: newID()}
+	res := stackfit.Result{ID: stackfit.NewID()}
 	_, err = old.ExecContext(ctx, `INSERT INTO results (id, created_at, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?)`,
 		res.ID, now().Format(timeFormat), ev.Ruleset, `{"python":"strong"}`, string(e))
 	if err != nil {

@@ -37,7 +37,7 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 // replacing earlier ones; ErrClosed once closed.
 func (s *Store) Submit(ctx context.Context, code, participantID string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
-	if !ok || !validID(participantID) {
+	if !ok || !stackfit.ValidID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
@@ -132,7 +132,7 @@ func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string, res 
 	case w.PlacesLeft() == 0:
 		return stackfit.Participant{}, stackfit.ErrFull
 	}
-	p := stackfit.Participant{ID: newID(), Name: name, JoinedAt: now()}
+	p := stackfit.Participant{ID: stackfit.NewID(), Name: name, JoinedAt: now()}
 	if res == nil {
 		_, err := tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
 			p.ID, w.Code, p.Name, p.JoinedAt)
@@ -179,7 +179,7 @@ func submitted(p stackfit.Participant, res stackfit.Result) stackfit.Participant
 // place, and publishes EventRemoved; their share link's result stays.
 func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
 	code, ok := workshop.ParseCode(code)
-	if !ok || !validID(id) {
+	if !ok || !stackfit.ValidID(id) {
 		return stackfit.ErrNotFound
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
@@ -203,7 +203,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
 // also when the id belongs to another workshop.
 func (s *Store) Participant(ctx context.Context, code, id string) (stackfit.Participant, error) {
 	code, ok := workshop.ParseCode(code)
-	if !ok || !validID(id) {
+	if !ok || !stackfit.ValidID(id) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	p, err := readParticipant(ctx, s.pool, code, id)

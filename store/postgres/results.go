@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,26 +13,6 @@ import (
 	"stackfit"
 	"stackfit/rules"
 )
-
-// idBytes is 128 bits from crypto/rand, as in the SQLite store: a share
-// link cannot be guessed, and both stores' links look alike.
-const idBytes = 16
-
-// newID is URL-safe base64 without padding: 22 characters.
-func newID() string {
-	b := make([]byte, idBytes)
-	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// validID rejects anything that cannot be an id before it reaches SQL.
-func validID(id string) bool {
-	if len(id) != base64.RawURLEncoding.EncodedLen(idBytes) {
-		return false
-	}
-	_, err := base64.RawURLEncoding.DecodeString(id)
-	return err == nil
-}
 
 // SaveResult stores answers and their evaluation under a new id, with the
 // decision's name ("" for none).
@@ -61,7 +40,7 @@ func insertResult(ctx context.Context, tx pgx.Tx, name string, answers rules.Ans
 	if err != nil {
 		return stackfit.Result{}, err
 	}
-	res := stackfit.Result{ID: newID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	res := stackfit.Result{ID: stackfit.NewID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
 	_, err = tx.Exec(ctx,
 		`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES ($1, $2, $3, $4, $5, $6)`,
 		res.ID, res.CreatedAt, res.Name, res.Ruleset, json.RawMessage(a), json.RawMessage(e))
@@ -73,7 +52,7 @@ func insertResult(ctx context.Context, tx pgx.Tx, name string, answers rules.Ans
 
 // Result returns the stored result with that id, or stackfit.ErrNotFound.
 func (s *Store) Result(ctx context.Context, id string) (stackfit.Result, error) {
-	if !validID(id) {
+	if !stackfit.ValidID(id) {
 		return stackfit.Result{}, stackfit.ErrNotFound
 	}
 	var (

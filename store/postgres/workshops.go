@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -57,7 +55,7 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 			tag, err := tx.Exec(ctx,
 				`INSERT INTO workshops (code, title, context, anonymous, key_hash, created_at, capacity)
 				 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING`,
-				w.Code, w.Title, w.Context, w.Anonymous, hashKey(key), w.CreatedAt, w.Capacity)
+				w.Code, w.Title, w.Context, w.Anonymous, stackfit.HashKey(key), w.CreatedAt, w.Capacity)
 			if err != nil {
 				return err
 			}
@@ -71,11 +69,6 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 		return stackfit.Workshop{}, "", fmt.Errorf("create workshop: %w", err)
 	}
 	return w, key, nil
-}
-
-func hashKey(key string) []byte {
-	h := sha256.Sum256([]byte(key))
-	return h[:]
 }
 
 // Workshop returns the workshop with that join code (typed in any case, with
@@ -106,7 +99,7 @@ func (s *Store) Facilitate(ctx context.Context, code, key string) (stackfit.Work
 	if err != nil {
 		return stackfit.Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, unavailable(ctx, err))
 	}
-	if subtle.ConstantTimeCompare(hashKey(key), stored) != 1 {
+	if !stackfit.KeyMatches(key, stored) {
 		return stackfit.Workshop{}, fmt.Errorf("facilitate workshop %s: %w", code, stackfit.ErrWrongKey)
 	}
 	return w, nil
