@@ -29,6 +29,17 @@ func ValidID(id string) bool {
 	return err == nil
 }
 
+// keyBytes makes a facilitator key 256 bits from crypto/rand: 43 characters
+// of URL-safe base64, as unguessable as a share link and then some.
+const keyBytes = 32
+
+// NewKey is a new facilitator key.
+func NewKey() string {
+	b := make([]byte, keyBytes)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
 // HashKey is what a store keeps of a facilitator key: its SHA-256, so a
 // copy of the database does not open the boards.
 func HashKey(key string) []byte {

@@ -3,6 +3,7 @@ package stackfit
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"stackfit/rules"
@@ -16,6 +17,23 @@ type NewWorkshop struct {
 	Anonymous bool
 	// Capacity is the most participants it takes; 0 means DefaultCapacity.
 	Capacity int
+}
+
+// Prepare checks a new workshop and makes its facilitator key: what every
+// store does before it finds the workshop a free join code. The store keeps
+// only HashKey(key), so the key is shown once.
+func (nw NewWorkshop) Prepare(createdAt time.Time) (Workshop, string, error) {
+	if strings.TrimSpace(nw.Title) == "" {
+		return Workshop{}, "", Errorf(EINVALID, "Give the workshop a title.")
+	}
+	if nw.Capacity == 0 {
+		nw.Capacity = DefaultCapacity
+	}
+	if nw.Capacity < 0 {
+		return Workshop{}, "", Errorf(EINVALID, "capacity: allow at least one participant.")
+	}
+	w := Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: createdAt, Capacity: nw.Capacity}
+	return w, NewKey(), nil
 }
 
 // Workshop is a project kick-off where a team answers the questionnaire together.

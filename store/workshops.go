@@ -2,22 +2,15 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"stackfit"
 	"stackfit/metrics"
 	"stackfit/workshop"
 )
-
-// keyBytes makes the facilitator key 256 bits from crypto/rand: 43 characters
-// of URL-safe base64, as unguessable as a share link and then some.
-const keyBytes = 32
 
 // codeAttempts bounds the retries on a join code already taken. With about
 // 887 million codes a collision is rare, five in a row would mean the code
@@ -44,20 +37,11 @@ type queryer interface {
 // key is shown once, here; a plain hash is enough because the key is random
 // and long, not a password a person chose.
 func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (stackfit.Workshop, string, error) {
-	if strings.TrimSpace(nw.Title) == "" {
-		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "Give the workshop a title.")
+	w, key, err := nw.Prepare(now())
+	if err != nil {
+		return stackfit.Workshop{}, "", err
 	}
-	b := make([]byte, keyBytes)
-	rand.Read(b) // never returns an error (crypto/rand, Go 1.24+)
-	key := base64.RawURLEncoding.EncodeToString(b)
-	if nw.Capacity == 0 {
-		nw.Capacity = stackfit.DefaultCapacity
-	}
-	if nw.Capacity < 0 {
-		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "capacity: allow at least one participant.")
-	}
-	w := stackfit.Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now(), Capacity: nw.Capacity}
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for range codeAttempts {
 			w.Code = newCode()
 			res, err := tx.ExecContext(ctx,

@@ -2,10 +2,7 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,9 +10,6 @@ import (
 	"stackfit/metrics"
 	"stackfit/workshop"
 )
-
-// keyBytes makes the facilitator key 256 bits, as in the SQLite store.
-const keyBytes = 32
 
 // codeAttempts bounds the retries on a join code already taken.
 const codeAttempts = 5
@@ -36,20 +30,11 @@ type querier interface {
 // CreateWorkshop stores a new workshop under a fresh join code and returns it
 // with its facilitator key; only the key's SHA-256 is stored.
 func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (stackfit.Workshop, string, error) {
-	if strings.TrimSpace(nw.Title) == "" {
-		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "Give the workshop a title.")
+	w, key, err := nw.Prepare(now())
+	if err != nil {
+		return stackfit.Workshop{}, "", err
 	}
-	b := make([]byte, keyBytes)
-	rand.Read(b)
-	key := base64.RawURLEncoding.EncodeToString(b)
-	if nw.Capacity == 0 {
-		nw.Capacity = stackfit.DefaultCapacity
-	}
-	if nw.Capacity < 0 {
-		return stackfit.Workshop{}, "", stackfit.Errorf(stackfit.EINVALID, "capacity: allow at least one participant.")
-	}
-	w := stackfit.Workshop{Title: nw.Title, Context: nw.Context, Anonymous: nw.Anonymous, CreatedAt: now(), Capacity: nw.Capacity}
-	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		for range codeAttempts {
 			w.Code = newCode()
 			tag, err := tx.Exec(ctx,
