@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"stackfit/store/storetest"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,7 +24,7 @@ func filled(t *testing.T) (*Store, string, Rows) {
 	t.Helper()
 	st, path := openTemp(t)
 	ctx := context.Background()
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	if _, err := st.SaveResult(ctx, "", answers, ev); err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestWriteDeadline(t *testing.T) {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	release := storetest.HoldWriteLock(t, path)
 
 	writes := map[string]func() error{
@@ -67,7 +67,7 @@ func TestWriteCanceledByClient(t *testing.T) {
 	st, _ := openTemp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	_, err := st.SaveResult(ctx, "", answers, ev)
 	if !errors.Is(err, context.Canceled) || stackfit.ErrorCode(err) == stackfit.EUNAVAILABLE {
 		t.Errorf("canceled write: %v (code %s), want context.Canceled", err, stackfit.ErrorCode(err))
@@ -79,7 +79,7 @@ func TestWriteCanceledByClient(t *testing.T) {
 func TestFullDatabase(t *testing.T) {
 	st, _ := openTemp(t)
 	ctx := context.Background()
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	saved, err := st.SaveResult(ctx, "", answers, ev)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +121,7 @@ func TestCorruptDatabaseRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	for range 50 {
 		if _, err := st.SaveResult(context.Background(), "", answers, ev); err != nil {
 			t.Fatal(err)
@@ -158,7 +158,7 @@ func TestCorruptDatabaseRefused(t *testing.T) {
 
 func TestFilesOwnerOnly(t *testing.T) {
 	st, path := openTemp(t)
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	if _, err := st.SaveResult(context.Background(), "", answers, ev); err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
-
-	"stackfit/rules"
 )
 
 func openTemp(t *testing.T) (*Store, string) {
@@ -17,23 +15,6 @@ func openTemp(t *testing.T) (*Store, string) {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st, path
-}
-
-func evaluation(t *testing.T, answers rules.Answers) (rules.Answers, *rules.Evaluation) {
-	t.Helper()
-	rs, err := rules.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked, err := rs.Check(answers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := rs.Evaluate(checked)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return checked, ev
 }
 
 func TestPragmas(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"stackfit/store/storetest"
 	"testing"
 
 	"stackfit"
@@ -75,7 +76,7 @@ func TestMigrateFromResultsOnly(t *testing.T) {
 	if _, err := p.UpTo(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	// As that release wrote it: no name column yet.
 	e, err := json.Marshal(ev)
 	if err != nil {

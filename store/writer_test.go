@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"stackfit/store/storetest"
 	"sync"
 	"testing"
 	"time"
@@ -205,7 +206,7 @@ func TestWritesRunInOrder(t *testing.T) {
 // Many writers at once are all stored, in far fewer commits than writes.
 func TestConcurrentWritersAllStored(t *testing.T) {
 	st, _ := openTemp(t)
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 	const n = 300
 	ids := make(chan string, n)
 	var wg sync.WaitGroup
@@ -313,7 +314,7 @@ func TestEventsAfterCommit(t *testing.T) {
 	pub.st = st
 	ctx := context.Background()
 	w, _ := createWorkshop(t, st, "Batch")
-	answers, ev := evaluation(t, rules.Answers{"python": rules.One("strong")})
+	answers, ev := storetest.Evaluation(t, rules.Answers{"python": rules.One("strong")})
 
 	tests := []struct {
 		kind  stackfit.EventKind
