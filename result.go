@@ -2,6 +2,7 @@ package stackfit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -16,6 +17,22 @@ type Result struct {
 	Ruleset    string // the ruleset version that evaluated it
 	Answers    rules.Answers
 	Evaluation *rules.Evaluation
+}
+
+// PrepareResult makes the result a store saves under a new id, with its
+// answers and evaluation as the JSON every store keeps.
+func PrepareResult(name string, answers rules.Answers, ev *rules.Evaluation, createdAt time.Time) (res Result, answersJSON, evaluationJSON []byte, err error) {
+	if ev == nil {
+		return Result{}, nil, nil, errors.New("no evaluation")
+	}
+	if answersJSON, err = json.Marshal(answers); err != nil {
+		return Result{}, nil, nil, err
+	}
+	if evaluationJSON, err = json.Marshal(ev); err != nil {
+		return Result{}, nil, nil, err
+	}
+	res = Result{ID: NewID(), CreatedAt: createdAt, Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
+	return res, answersJSON, evaluationJSON, nil
 }
 
 // Decide checks answers, returning them in canonical form, and evaluates

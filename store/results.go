@@ -35,18 +35,10 @@ type execer interface {
 }
 
 func insertResult(ctx context.Context, db execer, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
-	if ev == nil {
-		return stackfit.Result{}, errors.New("no evaluation")
-	}
-	a, err := json.Marshal(answers)
+	res, a, e, err := stackfit.PrepareResult(name, answers, ev, now())
 	if err != nil {
 		return stackfit.Result{}, err
 	}
-	e, err := json.Marshal(ev)
-	if err != nil {
-		return stackfit.Result{}, err
-	}
-	res := stackfit.Result{ID: stackfit.NewID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
 	_, err = db.ExecContext(ctx,
 		`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES (?, ?, ?, ?, ?, ?)`,
 		res.ID, res.CreatedAt.Format(timeFormat), res.Name, res.Ruleset, string(a), string(e))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -29,18 +28,10 @@ func (s *Store) SaveResult(ctx context.Context, name string, answers rules.Answe
 }
 
 func insertResult(ctx context.Context, tx pgx.Tx, name string, answers rules.Answers, ev *rules.Evaluation) (stackfit.Result, error) {
-	if ev == nil {
-		return stackfit.Result{}, errors.New("no evaluation")
-	}
-	a, err := json.Marshal(answers)
+	res, a, e, err := stackfit.PrepareResult(name, answers, ev, now())
 	if err != nil {
 		return stackfit.Result{}, err
 	}
-	e, err := json.Marshal(ev)
-	if err != nil {
-		return stackfit.Result{}, err
-	}
-	res := stackfit.Result{ID: stackfit.NewID(), CreatedAt: now(), Name: name, Ruleset: ev.Ruleset, Answers: answers, Evaluation: ev}
 	_, err = tx.Exec(ctx,
 		`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES ($1, $2, $3, $4, $5, $6)`,
 		res.ID, res.CreatedAt, res.Name, res.Ruleset, json.RawMessage(a), json.RawMessage(e))
