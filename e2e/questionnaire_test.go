@@ -42,15 +42,28 @@ func (p *person) waitReview() {
 
 func (p *person) click(css string) {
 	p.t.Helper()
-	// A live update can replace the element between chromedp finding it
-	// and clicking it; a person would click the new one, so find it again.
+	p.onFreshNode("click "+css, chromedp.Click(chromedp.CSS(css)))
+}
+
+// typeInto types text into the field css finds.
+func (p *person) typeInto(css, text string) {
+	p.t.Helper()
+	p.onFreshNode("type into "+css, chromedp.SendKeys(chromedp.CSS(css), text))
+}
+
+// onFreshNode runs an action on an element, finding it again when a live
+// update replaced it between chromedp finding it and acting on it: a person
+// would act on the new one (a replaced field comes back empty, so typing
+// again loses nothing).
+func (p *person) onFreshNode(what string, action chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
 	for try := 1; ; try++ {
-		err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(css)))
+		err := chromedp.Do(p.ctx, action)
 		if err == nil {
 			return
 		}
 		if try == 3 || !strings.Contains(err.Error(), "Could not find node with given id") {
-			p.t.Fatalf("click %s: %v", css, err)
+			p.t.Fatalf("%s: %v", what, err)
 		}
 	}
 }

@@ -235,7 +235,7 @@ func TestWorkshop(t *testing.T) {
 // join gives the display name on a workshop's join page; the questionnaire follows.
 func (p *person) join(name string) {
 	p.t.Helper()
-	p.do(chromedp.SendKeys(chromedp.CSS("#name"), name))
+	p.typeInto("#name", name)
 	p.click(`form[action$="/join"] button[type="submit"]`)
 	p.waitStep(p.app.rules.Sections[0])
 	p.mustSee(".workshop-banner", "Answering for the workshop")
