@@ -39,6 +39,7 @@ var migrationFiles embed.FS
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	pool   *pgxpool.Pool
+	cfg    *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
 	events stackfit.EventPublisher
 	// writeDeadline bounds each write, its wait for a connection and for
 	// the workshop's row lock included.
@@ -117,7 +118,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	s := &Store{pool: pool, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline}
+	s := &Store{pool: pool, cfg: cfg, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline}
 	for _, opt := range opts {
 		opt(s)
 	}
