@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 
 	"stackfit"
@@ -35,6 +36,21 @@ func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher
 		return nil, err
 	}
 	return st, nil
+}
+
+// sharedAllowances are the per-address limits' allowances in a PostgreSQL
+// database, which every instance on it shares; nil for SQLite, where the
+// one instance keeps them in memory.
+func sharedAllowances(ctx context.Context, st database) (*postgres.Allowances, error) {
+	pg, ok := st.(*postgres.Store)
+	if !ok {
+		return nil, nil
+	}
+	al, err := pg.Allowances(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rate limits: %w", err)
+	}
+	return al, nil
 }
 
 // databaseName is db as it may be logged: a URL's password is replaced by
