@@ -94,15 +94,25 @@ func TestWaitWords(t *testing.T) {
 	}
 }
 
-// BenchmarkAddressLimiter is the cost a limited write pays, from many
-// addresses at once.
+// BenchmarkAddressLimiter is the cost a limited write pays, from 1,000
+// addresses, one at a time and from many goroutines at once; see
+// BenchmarkAllowancesTake (store/postgres) for the same take in PostgreSQL.
 func BenchmarkAddressLimiter(b *testing.B) {
 	l := newAddressLimiter("test", Rate{Burst: 1 << 30, PerMinute: 1}, false)
-	b.RunParallel(func(pb *testing.PB) {
+	b.Run("serial", func(b *testing.B) {
 		i := 0
-		for pb.Next() {
+		for b.Loop() {
 			l.take(b.Context(), "10.0.0."+strconv.Itoa(i%1000))
 			i++
 		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				l.take(b.Context(), "10.0.0."+strconv.Itoa(i%1000))
+				i++
+			}
+		})
 	})
 }
