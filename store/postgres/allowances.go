@@ -32,7 +32,28 @@ type Allowances struct {
 
 	mu        sync.Mutex
 	lastSweep time.Time
+	// refused remembers this instance's refusals until they run out, so a
+	// client hammering at its limit (a guesser, a flood) is answered without
+	// a query. Exact, not a guess: other instances only spend tokens, so
+	// none can appear before the wait the database gave.
+	refused map[refusalKey]refusal
 }
+
+type refusalKey struct {
+	limit  string
+	client string // clientKey's bytes
+}
+
+// refusal is a wait the database gave at a time.
+type refusal struct {
+	at   time.Time
+	wait time.Duration
+}
+
+// maxRefusals bounds the refusals remembered; past it, expired ones are
+// forgotten, and new ones are not remembered until there is room (they
+// only cost a query each then).
+const maxRefusals = 100_000
 
 var _ stackfit.Allowances = (*Allowances)(nil)
 
@@ -75,7 +96,7 @@ func (s *Store) Allowances(ctx context.Context, opts ...AllowancesOption) (*Allo
 	if err != nil {
 		return nil, fmt.Errorf("allowances: connect: %w", err)
 	}
-	a := &Allowances{pool: pool, key: key}
+	a := &Allowances{pool: pool, key: key, refused: map[refusalKey]refusal{}}
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -104,6 +125,51 @@ func (a *Allowances) clock() any {
 		return nil
 	}
 	return a.now()
+}
+
+// localNow is the time of the remembered refusals: the test's clock, or
+// this instance's.
+func (a *Allowances) localNow() time.Time {
+	if a.now == nil {
+		return time.Now()
+	}
+	return a.now()
+}
+
+// stillRefused is what is left of a refusal remembered for k, 0 if none.
+func (a *Allowances) stillRefused(k refusalKey) time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r, ok := a.refused[k]
+	if !ok {
+		return 0
+	}
+	if left := r.wait - a.localNow().Sub(r.at); left > 0 {
+		return left
+	}
+	delete(a.refused, k)
+	return 0
+}
+
+// refuse remembers a wait the database gave for k, and returns it.
+func (a *Allowances) refuse(k refusalKey, wait time.Duration) time.Duration {
+	if wait <= 0 {
+		return wait
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.localNow()
+	if len(a.refused) >= maxRefusals {
+		for k, r := range a.refused {
+			if now.Sub(r.at) >= r.wait {
+				delete(a.refused, k)
+			}
+		}
+	}
+	if len(a.refused) < maxRefusals {
+		a.refused[k] = refusal{at: now, wait: wait}
+	}
+	return wait
 }
 
 // The bucket's tokens now: what it held, refilled at $5 a second since it
@@ -139,11 +205,18 @@ func (a *Allowances) Take(ctx context.Context, limit, client string, r stackfit.
 	defer cancel()
 	perSec := r.PerMinute / 60
 	key := a.clientKey(client)
+	k := refusalKey{limit, string(key)}
+	if wait := a.stillRefused(k); wait > 0 {
+		return wait, nil
+	}
 	var left float64
 	err := a.pool.QueryRow(ctx, takeSQL, limit, key, a.clock(), float64(r.Burst), perSec).Scan(&left)
 	if errors.Is(err, pgx.ErrNoRows) { // refused: how long until a token
 		wait, err := a.wait(ctx, limit, key, r)
-		return max(wait, time.Millisecond), err // refused is never "go ahead"
+		if err != nil {
+			return 0, err
+		}
+		return a.refuse(k, max(wait, time.Millisecond)), nil // refused is never "go ahead"
 	}
 	if err != nil {
 		return 0, fmt.Errorf("take %s allowance: %w", limit, err)
@@ -155,9 +228,18 @@ func (a *Allowances) Take(ctx context.Context, limit, client string, r stackfit.
 // Wait is how long client must wait for one action under the named limit;
 // it writes nothing.
 func (a *Allowances) Wait(ctx context.Context, limit, client string, r stackfit.Rate) (time.Duration, error) {
+	key := a.clientKey(client)
+	k := refusalKey{limit, string(key)}
+	if wait := a.stillRefused(k); wait > 0 {
+		return wait, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, allowancesDeadline)
 	defer cancel()
-	return a.wait(ctx, limit, a.clientKey(client), r)
+	wait, err := a.wait(ctx, limit, key, r)
+	if err != nil {
+		return 0, err
+	}
+	return a.refuse(k, wait), nil
 }
 
 func (a *Allowances) wait(ctx context.Context, limit string, key []byte, r stackfit.Rate) (time.Duration, error) {

@@ -270,3 +270,34 @@ func TestAllowancesFailOpen(t *testing.T) {
 		t.Errorf("log %q: want a warning naming the limit", log.String())
 	}
 }
+
+// A refusal is remembered until it runs out: a client hammering at its
+// limit is answered without a query, then the database is asked again.
+func TestAllowancesRememberRefusals(t *testing.T) {
+	db := newDatabase(t)
+	c := newClock()
+	in := newInstance(t, db.url, c, stackfit.DefaultLimits(), nil)
+	ctx := t.Context()
+	r := stackfit.Rate{Burst: 1, PerMinute: 6} // one every 10 s
+	if wait, err := in.al.Take(ctx, "test", "hammer", r); err != nil || wait != 0 {
+		t.Fatalf("the burst of 1: %v, %v", wait, err)
+	}
+	if wait, err := in.al.Take(ctx, "test", "hammer", r); err != nil || wait != 10*time.Second {
+		t.Fatalf("past the burst: %v, %v; want 10s", wait, err)
+	}
+	in.al.pool.Close() // from now on, any query fails
+	c.advance(4 * time.Second)
+	if wait, err := in.al.Take(ctx, "test", "hammer", r); err != nil || wait != 6*time.Second {
+		t.Errorf("Take, remembered: %v, %v; want 6s without a query", wait, err)
+	}
+	if wait, err := in.al.Wait(ctx, "test", "hammer", r); err != nil || wait != 6*time.Second {
+		t.Errorf("Wait, remembered: %v, %v; want 6s without a query", wait, err)
+	}
+	if _, err := in.al.Take(ctx, "test", "someone else", r); err == nil {
+		t.Error("another client was answered without a query")
+	}
+	c.advance(6 * time.Second)
+	if _, err := in.al.Take(ctx, "test", "hammer", r); err == nil {
+		t.Error("the refusal ran out, yet the take asked no query")
+	}
+}
