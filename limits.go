@@ -81,7 +81,8 @@ type Allowances interface {
 }
 
 // WithAllowances keeps the per-address allowances in al instead of the App's
-// memory. When al fails the action goes ahead and log says why (see shared).
+// memory. When al fails the action goes ahead and log (nil: none) says why
+// (see shared).
 func WithAllowances(al Allowances, log *slog.Logger) Option {
 	return func(a *App) { a.shared, a.log = al, log }
 }

@@ -9,6 +9,9 @@
 // first locks the workshop's row (SELECT … FOR UPDATE), so joins and
 // submissions are ordered against each other and against the close, across
 // every instance.
+//
+// Allowances (allowances.go) keep the per-address rate limits in the same
+// database, so those hold across instances too.
 package postgres
 
 import (
