@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"stackfit/rules"
+	"stackfit/store/storetest"
 )
 
 // The load of a workshop: a whole room submits within a few seconds while the
@@ -47,22 +48,36 @@ func TestWorkshopLoad(t *testing.T) {
 		t.Skip("builds and loads the real server")
 	}
 	srv, rs := startLoadServer(t)
-	f := runWorkshopLoad(t, srv.base, rs)
+	f := runWorkshopLoad(t, oneInstance(srv.base), rs)
 	t.Logf("%d submissions in %v with %d workers: %.0f submissions/s, p50 %v, p99 %v",
 		len(f.latencies), f.elapsed.Round(time.Millisecond), loadWorkers,
 		f.perSecond(), f.percentile(0.50).Round(10*time.Microsecond), f.percentile(0.99).Round(10*time.Microsecond))
 }
 
 // BenchmarkWorkshopLoad runs the same workshop once per iteration, each on a
-// fresh workshop of the same server. ns/op is one whole workshop (create it,
-// connect the board, 300 submissions, every event, the summary checked);
-// submissions/s and the latencies cover the submissions alone.
+// fresh workshop of the same servers: sqlite-1 on one instance over SQLite,
+// postgres-3 on three instances over one PostgreSQL database (the board on
+// the first, the submissions through the other two in turn). ns/op is one
+// whole workshop (create it, connect the board, 300 submissions, every
+// event, the summary checked); submissions/s and the latencies cover the
+// submissions alone. postgres-3 needs a PostgreSQL server (scripts/postgres);
+// STACKFIT_TEST_POSTGRES_FSYNC=on makes its commits as durable as SQLite's.
 func BenchmarkWorkshopLoad(b *testing.B) {
-	srv, rs := startLoadServer(b)
+	b.Run("sqlite-1", func(b *testing.B) {
+		srv, rs := startLoadServer(b)
+		benchmarkWorkshopLoad(b, oneInstance(srv.base), rs)
+	})
+	b.Run("postgres-3", func(b *testing.B) {
+		srvs, rs := startLoadInstances(b, 3)
+		benchmarkWorkshopLoad(b, spreadOver(srvs), rs)
+	})
+}
+
+func benchmarkWorkshopLoad(b *testing.B, target loadTarget, rs *rules.Ruleset) {
 	var all loadFigures
 	b.ResetTimer()
 	for range b.N {
-		all.add(runWorkshopLoad(b, srv.base, rs))
+		all.add(runWorkshopLoad(b, target, rs))
 	}
 	b.StopTimer()
 	b.ReportMetric(all.perSecond(), "submissions/s")
@@ -70,66 +85,147 @@ func BenchmarkWorkshopLoad(b *testing.B) {
 	b.ReportMetric(ms(all.percentile(0.99)), "p99-ms")
 }
 
+// loadFlags let every participant through although they all come from one
+// address, whatever the defaults (and a benchmark makes a workshop per round).
+var loadFlags = []string{"--submissions-burst", "100000", "--workshops-burst", "100000"}
+
 func startLoadServer(tb testing.TB) (*server, *rules.Ruleset) {
 	tb.Helper()
 	rs, err := rules.Builtin()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// Every participant comes from one address: the submissions limit must
-	// let them all through, whatever the default (and a benchmark makes a
-	// workshop per round).
-	srv := startServer(tb, buildBinary(tb), filepath.Join(tb.TempDir(), "load.db"),
-		"--submissions-burst", "100000", "--workshops-burst", "100000")
+	srv := startServer(tb, buildBinary(tb), filepath.Join(tb.TempDir(), "load.db"), loadFlags...)
+	checkRuleset(tb, srv.base, rs)
+	return srv, rs
+}
+
+// startLoadInstances starts n instances of the real server on one fresh
+// PostgreSQL database with one session key, as they would run behind a
+// proxy.
+func startLoadInstances(tb testing.TB, n int) ([]*server, *rules.Ruleset) {
+	tb.Helper()
+	rs, err := rules.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db := storetest.PostgresDatabase(tb)
+	bin := buildBinary(tb)
+	tb.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
+	srvs := make([]*server, n)
+	for i := range srvs {
+		srvs[i] = startServer(tb, bin, db, loadFlags...)
+		checkRuleset(tb, srvs[i].base, rs)
+	}
+	return srvs, rs
+}
+
+// checkRuleset fails unless the server at base runs the ruleset the test
+// generates answers for.
+func checkRuleset(tb testing.TB, base string, rs *rules.Ruleset) {
+	tb.Helper()
 	var q struct {
 		Ruleset string `json:"ruleset"`
 	}
-	getJSON(tb, http.DefaultClient, srv.base+"/api/v1/questionnaire", "", &q)
+	getJSON(tb, http.DefaultClient, base+"/api/v1/questionnaire", "", &q)
 	if q.Ruleset != rs.Version {
 		tb.Fatalf("the server runs ruleset %q, the test generates answers for %q", q.Ruleset, rs.Version)
 	}
-	return srv, rs
+}
+
+// loadTarget is where one workshop's load goes.
+type loadTarget struct {
+	// board is where the facilitator creates the workshop and watches its
+	// board (the API's event stream and the HTML page's).
+	board string
+	// submit are where the participants send their answers, in turn.
+	submit []string
+	// summary is where the facilitator reveals and reads the summary.
+	summary string
+}
+
+// oneInstance is a whole workshop on one server.
+func oneInstance(base string) loadTarget {
+	return loadTarget{board: base, submit: []string{base}, summary: base}
+}
+
+// spreadOver puts the board on the first instance and the participants on
+// the others in turn; the summary is read from the last.
+func spreadOver(srvs []*server) loadTarget {
+	t := loadTarget{board: srvs[0].base, summary: srvs[len(srvs)-1].base}
+	for _, srv := range srvs[1:] {
+		t.submit = append(t.submit, srv.base)
+	}
+	return t
+}
+
+// workshopURLs are the API addresses of workshop code on each base.
+func workshopURLs(bases []string, code, path string) []string {
+	urls := make([]string, len(bases))
+	for i, base := range bases {
+		urls[i] = base + "/api/v1/workshops/" + code + path
+	}
+	return urls
 }
 
 // runWorkshopLoad is one workshop under load, checked; it returns how fast
 // the submissions were answered.
-func runWorkshopLoad(tb testing.TB, base string, rs *rules.Ruleset) loadFigures {
+func runWorkshopLoad(tb testing.TB, target loadTarget, rs *rules.Ruleset) loadFigures {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
 	defer cancel()
-	client := &http.Client{
-		Timeout:   loadTimeout,
-		Transport: &http.Transport{MaxIdleConnsPerHost: loadWorkers},
-	}
+	client := loadClient()
 	defer client.CloseIdleConnections()
 
-	var ws struct {
-		Code           string `json:"code"`
-		BoardURL       string `json:"board_url"`
-		FacilitatorKey string `json:"facilitator_key"`
-	}
-	postJSON(tb, client, base+"/api/v1/workshops", "", map[string]any{"title": "Load test", "anonymous": false}, http.StatusCreated, &ws)
-	board := watchBoard(ctx, tb, base+"/api/v1/workshops/"+ws.Code+"/events", ws.FacilitatorKey)
+	ws := createWorkshop(tb, client, target.board)
+	board := watchBoard(ctx, tb, target.board+"/api/v1/workshops/"+ws.Code+"/events", ws.FacilitatorKey)
 	defer board.stop()
 	// The live HTML board listens too, re-rendering as the burst comes in.
-	page := watchHTMLBoard(ctx, tb, base, ws.BoardURL)
+	page := watchHTMLBoard(ctx, tb, target.board, ws.BoardURL)
 	defer page.stop()
 
 	people := generateAnswers(rs, loadSeed, loadParticipants)
-	replies, figures := submitAll(client, base+"/api/v1/workshops/"+ws.Code+"/submissions", people)
+	replies, figures := submitAll(client, workshopURLs(target.submit, ws.Code, "/submissions"), people)
 	checkReplies(tb, replies)
 
 	// Reveal publishes one more event, after every submission's (each was
 	// published before its 201): once it arrives, the stream has told all.
-	postJSON(tb, client, base+"/api/v1/workshops/"+ws.Code+"/reveal", ws.FacilitatorKey, nil, http.StatusOK, nil)
+	// It goes through the summary's instance, not the board's: across
+	// instances PostgreSQL delivers the notifications in the order their
+	// transactions committed, while the board's own instance would publish
+	// its reveal at once, perhaps before a submission's notification from
+	// another instance has reached it.
+	postJSON(tb, client, target.summary+"/api/v1/workshops/"+ws.Code+"/reveal", ws.FacilitatorKey, nil, http.StatusOK, nil)
 	announced := board.submissionsUntil(tb, "revealed")
 	checkAnnounced(tb, replies, announced)
 	page.untilContains(tb, fmt.Sprintf("<strong>%d</strong> finished", loadParticipants))
 
 	var sum loadSummary
-	getJSON(tb, client, base+"/api/v1/workshops/"+ws.Code+"/summary", ws.FacilitatorKey, &sum)
+	getJSON(tb, client, target.summary+"/api/v1/workshops/"+ws.Code+"/summary", ws.FacilitatorKey, &sum)
 	checkSummary(tb, rs, people, replies, sum)
 	return figures
+}
+
+// loadClient keeps a connection open per worker.
+func loadClient() *http.Client {
+	return &http.Client{
+		Timeout:   loadTimeout,
+		Transport: &http.Transport{MaxIdleConnsPerHost: loadWorkers},
+	}
+}
+
+// createdWorkshop is the reply to POST /api/v1/workshops.
+type createdWorkshop struct {
+	Code           string `json:"code"`
+	BoardURL       string `json:"board_url"`
+	FacilitatorKey string `json:"facilitator_key"`
+}
+
+func createWorkshop(tb testing.TB, client *http.Client, base string) createdWorkshop {
+	tb.Helper()
+	var ws createdWorkshop
+	postJSON(tb, client, base+"/api/v1/workshops", "", map[string]any{"title": "Load test", "anonymous": false}, http.StatusCreated, &ws)
+	return ws
 }
 
 // person is one participant's submission as sent.
@@ -221,10 +317,12 @@ type reply struct {
 	err            error
 	id             string
 	recommendation rules.Side
+	resultURL      string // the participant's own share link
 }
 
-// submitAll sends every person's answers from loadWorkers goroutines at once.
-func submitAll(client *http.Client, url string, people []person) ([]reply, loadFigures) {
+// submitAll sends every person's answers from loadWorkers goroutines at
+// once, person i to urls[i % len(urls)].
+func submitAll(client *http.Client, urls []string, people []person) ([]reply, loadFigures) {
 	replies := make([]reply, len(people))
 	latencies := make([]time.Duration, len(people))
 	next := make(chan int)
@@ -233,7 +331,7 @@ func submitAll(client *http.Client, url string, people []person) ([]reply, loadF
 		wg.Go(func() {
 			for i := range next {
 				start := time.Now()
-				replies[i] = submit(client, url, people[i])
+				replies[i] = submit(client, urls[i%len(urls)], people[i])
 				latencies[i] = time.Since(start)
 			}
 		})
@@ -271,11 +369,12 @@ func submit(client *http.Client, url string, p person) reply {
 		Result struct {
 			Recommendation rules.Side `json:"recommendation"`
 		} `json:"result"`
+		URL string `json:"url"`
 	}
 	if err := json.Unmarshal(data, &created); err != nil {
 		r.err = fmt.Errorf("decode the reply %s: %w", data, err)
 	}
-	r.id, r.recommendation = created.ID, created.Result.Recommendation
+	r.id, r.recommendation, r.resultURL = created.ID, created.Result.Recommendation, created.URL
 	return r
 }
 
@@ -340,6 +439,11 @@ type loadSummary struct {
 		Unanswered   int            `json:"unanswered"`
 	} `json:"questions"`
 	Individual map[rules.Side]int `json:"individual"`
+	People     []struct {
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		Submitted bool   `json:"submitted"`
+	} `json:"people"`
 }
 
 // checkSummary compares the summary with what was sent: every question's
@@ -439,11 +543,25 @@ func watchBoard(ctx context.Context, tb testing.TB, url, key string) *boardStrea
 // to the board's own stream, which re-renders the board as people submit.
 func watchHTMLBoard(ctx context.Context, tb testing.TB, base, boardURL string) *boardStream {
 	tb.Helper()
+	browser, path := openFacilitatorLink(tb, base, boardURL)
+	s := openStream(ctx, tb, browser, base+path+"/events", "")
+	if e := s.next(tb, "the board's first render"); !strings.Contains(e.data, "board-status") {
+		s.stop()
+		tb.Fatalf("the board's stream began with %q, not the board", e.data)
+	}
+	return s
+}
+
+// openFacilitatorLink follows the facilitator link on the server at base
+// as a browser does; it returns the browser, with the session cookie that
+// keeps the key, and the path of the board the link led to.
+func openFacilitatorLink(tb testing.TB, base, boardURL string) (*http.Client, string) {
+	tb.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	browser := &http.Client{Jar: jar}
+	browser := &http.Client{Jar: jar} // no timeout: it would cut the board's stream
 	res, err := browser.Get(boardURL)
 	if err != nil {
 		tb.Fatalf("open the facilitator link: %v", err)
@@ -452,13 +570,7 @@ func watchHTMLBoard(ctx context.Context, tb testing.TB, base, boardURL string) *
 	if res.StatusCode != http.StatusOK {
 		tb.Fatalf("the facilitator link gave %s", res.Status)
 	}
-	path := strings.TrimPrefix(res.Request.URL.String(), base)
-	s := openStream(ctx, tb, browser, base+path+"/events", "")
-	if e := s.next(tb, "the board's first render"); !strings.Contains(e.data, "board-status") {
-		s.stop()
-		tb.Fatalf("the board's stream began with %q, not the board", e.data)
-	}
-	return s
+	return browser, strings.TrimPrefix(res.Request.URL.String(), base)
 }
 
 // openStream connects to a text/event-stream and reads it in the background.
