@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 
 	"stackfit"
+	"stackfit/events"
 	"stackfit/metrics"
 	"stackfit/store"
 	"stackfit/store/postgres"
@@ -20,21 +22,40 @@ type database interface {
 
 // openDatabase opens the store --db names: a postgres:// (or postgresql://)
 // URL is PostgreSQL, which several instances can share; anything else is
-// the path of a SQLite file. Either publishes each workshop change to events.
-// Only SQLite times its commits for the metrics (m; nil counts nothing).
-func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher, m *metrics.Metrics) (database, error) {
+// the path of a SQLite file. Either publishes each workshop change to hub;
+// on PostgreSQL the hub also hears the other instances' changes, until ctx
+// ends or the database is closed. Only SQLite times its commits for the
+// metrics (m; nil counts nothing).
+func openDatabase(ctx context.Context, db string, hub *events.Hub, m *metrics.Metrics, log *slog.Logger) (database, error) {
 	if postgres.IsURL(db) {
-		st, err := postgres.Open(ctx, db, postgres.PublishTo(events))
+		st, err := postgres.Open(ctx, db, postgres.PublishTo(hub))
 		if err != nil {
 			return nil, err
 		}
-		return st, nil
+		l, err := st.Listen(ctx, hub, log)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		return listening{st, l}, nil
 	}
-	st, err := store.Open(ctx, db, store.PublishTo(events), store.WithMetrics(m))
+	st, err := store.Open(ctx, db, store.PublishTo(hub), store.WithMetrics(m))
 	if err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// listening is a PostgreSQL store with the listener feeding its hub.
+type listening struct {
+	*postgres.Store
+	l *postgres.Listener
+}
+
+// Close stops listening, then closes the store.
+func (d listening) Close() error {
+	d.l.Close()
+	return d.Store.Close()
 }
 
 // databaseName is db as it may be logged: a URL's password is replaced by
