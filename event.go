@@ -35,8 +35,10 @@ type EventPublisher interface {
 type EventService interface {
 	EventPublisher
 	// Subscribe returns the events of one workshop from now on, and a
-	// function to stop. The channel is closed when stopped or when the
-	// reader falls too far behind (it then reads the whole state afresh).
+	// function to stop. The channel is closed when stopped, when the
+	// reader falls too far behind, or when the instance may have missed
+	// events (another instance's, on PostgreSQL): the reader then reads
+	// the whole state afresh.
 	Subscribe(workshop string) (<-chan Event, func())
 	// Latest is the ID of the workshop's latest event, 0 before its
 	// first; it changes with every change to the workshop (and whenever

@@ -67,8 +67,8 @@ func (h *Hub) Resync() {
 }
 
 // Subscribe returns the events of one workshop from now on, and a function
-// to stop. The channel is closed when stopped or when the reader falls too
-// far behind.
+// to stop. The channel is closed when stopped, when the reader falls too
+// far behind, or by Resync.
 func (h *Hub) Subscribe(workshop string) (<-chan stackfit.Event, func()) {
 	ch := make(chan stackfit.Event, buffer)
 	h.mu.Lock()
