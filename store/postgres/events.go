@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"stackfit"
 	"stackfit/workshop"
@@ -40,13 +41,22 @@ type Feed interface {
 	Resync()
 }
 
-// Reconnecting waits from backoffMin, doubling up to backoffMax, between
-// attempts: quick after a blip, and gentle on a database that is restarting
-// while every instance tries at once (each wait is jittered by ±20%).
-const (
-	backoffMin = 100 * time.Millisecond
-	backoffMax = 5 * time.Second
-)
+// timing is how a Listener paces itself; tests shorten it.
+type timing struct {
+	// Reconnecting waits from backoffMin, doubling up to backoffMax,
+	// between attempts: quick after a blip, and gentle on a database that
+	// is restarting while every instance tries at once (each wait is
+	// jittered by ±20%).
+	backoffMin, backoffMax time.Duration
+	// After idle without a notification the listener pings its
+	// connection, and reconnects unless the answer comes within answer: a
+	// connection cut without a word (a failover, a dropped NAT entry)
+	// would otherwise be waited on for good, TCP keep-alive taking most of
+	// an hour to notice. answer also bounds LISTEN on a new connection.
+	idle, answer time.Duration
+}
+
+var defaultTiming = timing{backoffMin: 100 * time.Millisecond, backoffMax: 5 * time.Second, idle: 30 * time.Second, answer: 5 * time.Second}
 
 // Listener carries the changes that other instances make to this instance's
 // subscribers: one connection of its own LISTENs on the channel every
@@ -64,6 +74,7 @@ type Listener struct {
 	origin string
 	feed   Feed
 	log    *slog.Logger
+	timing timing
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -72,13 +83,17 @@ type Listener struct {
 // other instances' changes, until ctx ends or Close. It returns once the
 // listener listens, so no change committed after Listen returns is missed.
 func (s *Store) Listen(ctx context.Context, feed Feed, log *slog.Logger) (*Listener, error) {
+	return s.listen(ctx, feed, log, defaultTiming)
+}
+
+func (s *Store) listen(ctx context.Context, feed Feed, log *slog.Logger, t timing) (*Listener, error) {
 	cfg := s.pool.Config().ConnConfig // a copy
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
 	}
 	// Named in pg_stat_activity, with the instance it serves.
 	cfg.RuntimeParams["application_name"] = cmp.Or(cfg.RuntimeParams["application_name"], "stackfit") + " events " + s.origin
-	l := &Listener{cfg: cfg, origin: s.origin, feed: feed, log: log, done: make(chan struct{})}
+	l := &Listener{cfg: cfg, origin: s.origin, feed: feed, log: log, timing: t, done: make(chan struct{})}
 	conn, err := l.connect(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listen for events: %w", err)
@@ -100,8 +115,10 @@ func (l *Listener) connect(ctx context.Context) (*pgx.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
-		conn.Close(context.WithoutCancel(ctx))
+	listenCtx, cancel := context.WithTimeout(ctx, l.timing.answer)
+	defer cancel()
+	if _, err := conn.Exec(listenCtx, "LISTEN "+channel); err != nil {
+		closeConn(conn)
 		return nil, err
 	}
 	return conn, nil
@@ -130,14 +147,32 @@ func (l *Listener) run(ctx context.Context, conn *pgx.Conn) {
 // connection fails or ctx ends.
 func (l *Listener) receive(ctx context.Context, conn *pgx.Conn) error {
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		waitCtx, cancel := context.WithTimeout(ctx, l.timing.idle)
+		n, err := conn.WaitForNotification(waitCtx)
+		quiet := waitCtx.Err() != nil && ctx.Err() == nil
+		cancel()
 		if n != nil {
 			l.deliver(n.Payload)
+		}
+		if err != nil && quiet && pgconn.Timeout(err) {
+			// Nothing for a while: fine, if the connection still answers.
+			// (pgx keeps a connection whose wait timed out usable.)
+			err = l.ping(ctx, conn)
 		}
 		if err != nil {
 			return err
 		}
 	}
+}
+
+// ping asks the database for an answer within timing.answer.
+func (l *Listener) ping(ctx context.Context, conn *pgx.Conn) error {
+	ctx, cancel := context.WithTimeout(ctx, l.timing.answer)
+	defer cancel()
+	if err := conn.Ping(ctx); err != nil {
+		return fmt.Errorf("no answer within %s: %w", l.timing.answer, err)
+	}
+	return nil
 }
 
 // deliver publishes one notification unless this instance sent it.
@@ -159,7 +194,7 @@ func (l *Listener) deliver(payload string) {
 
 // reconnect tries until it listens again, or returns nil when ctx ends.
 func (l *Listener) reconnect(ctx context.Context) *pgx.Conn {
-	wait := backoffMin
+	wait := l.timing.backoffMin
 	for attempt := 1; ; attempt++ {
 		t := time.NewTimer(jitter(wait))
 		select {
@@ -177,7 +212,7 @@ func (l *Listener) reconnect(ctx context.Context) *pgx.Conn {
 		}
 		// Once a wait reaches the cap, about one line every 5 s.
 		l.log.Warn("cannot listen for other instances' changes yet", "attempt", attempt, "err", err)
-		wait = min(2*wait, backoffMax)
+		wait = min(2*wait, l.timing.backoffMax)
 	}
 }
 

@@ -5,12 +5,18 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"stackfit"
 	"stackfit/events"
@@ -325,4 +331,161 @@ func TestListenerStopsWithItsContext(t *testing.T) {
 	}
 	l.Close() // after the context: must not block
 	eventually(t, "no listening backend left", func() bool { return len(listenerPIDs(t, d, inst)) == 0 })
+}
+
+// freezer stands between the store and PostgreSQL's unix socket: freeze
+// makes every connection open so far stop passing bytes, without closing,
+// as a connection does whose peer vanished (a failover, a lost NAT entry).
+// Connections made later pass.
+type freezer struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	frozen []*atomic.Bool
+	conns  []net.Conn
+}
+
+// newFreezer proxies the database of dbURL (on a unix socket or TCP) and
+// returns the URL that goes through it.
+func newFreezer(t *testing.T, dbURL string) (*freezer, string) {
+	t.Helper()
+	cfg, err := pgconn.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+	if strings.HasPrefix(cfg.Host, "/") {
+		target = filepath.Join(cfg.Host, ".s.PGSQL."+strconv.Itoa(int(cfg.Port)))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &freezer{ln: ln, target: target}
+	t.Cleanup(f.close)
+	go f.serve()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Del("host")
+	q.Del("port")
+	u.RawQuery, u.Host = q.Encode(), ln.Addr().String()
+	return f, u.String()
+}
+
+func (f *freezer) serve() {
+	for {
+		c, err := f.ln.Accept()
+		if err != nil {
+			return
+		}
+		network := "tcp"
+		if strings.HasPrefix(f.target, "/") {
+			network = "unix"
+		}
+		s, err := net.Dial(network, f.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		frozen := &atomic.Bool{}
+		f.mu.Lock()
+		f.frozen = append(f.frozen, frozen)
+		f.conns = append(f.conns, c, s)
+		f.mu.Unlock()
+		go pass(s, c, frozen)
+		go pass(c, s, frozen)
+	}
+}
+
+// pass copies src to dst until either ends, dropping what it reads once frozen.
+func pass(dst, src net.Conn, frozen *atomic.Bool) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !frozen.Load() {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (f *freezer) freeze() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, b := range f.frozen {
+		b.Store(true)
+	}
+}
+
+func (f *freezer) close() {
+	f.ln.Close()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.conns {
+		c.Close()
+	}
+}
+
+// A listening connection that silently stops answering is noticed (the
+// listener pings it when nothing came for a while), replaced, and followed
+// by a resync; without the ping the listener would wait on it for good.
+func TestListenerReplacesASilentConnection(t *testing.T) {
+	ctx := context.Background()
+	d := newDatabase(t)
+	f, viaFreezer := newFreezer(t, d.url)
+	a := newInstance(t, d)
+	hub := events.NewHub()
+	st, err := Open(ctx, viaFreezer, PublishTo(hub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	log := &logBuffer{}
+	l, err := st.listen(ctx, hub, slog.New(slog.NewTextHandler(log, nil)),
+		timing{backoffMin: 10 * time.Millisecond, backoffMax: 100 * time.Millisecond, idle: 100 * time.Millisecond, answer: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+
+	w, _, err := a.st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Silent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onB, stopB := hub.Subscribe(w.Code)
+	defer stopB()
+	if _, err := a.st.Join(ctx, w.Code, "Ada"); err != nil {
+		t.Fatal(err)
+	}
+	next(t, onB, "the join through the freezer")
+
+	f.freeze()
+	select {
+	case e, open := <-onB:
+		if open {
+			t.Fatalf("got %+v, want the channel closed by a resync", e)
+		}
+	case <-time.After(wait):
+		t.Fatalf("no resync in %s after the connection went silent; log:\n%s", wait, log)
+	}
+	if !strings.Contains(log.String(), "no answer") {
+		t.Errorf("log does not say the connection stopped answering:\n%s", log)
+	}
+	onB, stopB = hub.Subscribe(w.Code)
+	defer stopB()
+	p, err := a.st.Join(ctx, w.Code, "Bo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := next(t, onB, "a join after the new connection"); e.Kind != stackfit.EventJoined || e.Participant != p.ID {
+		t.Errorf("got %+v, want Bo's join", e)
+	}
 }
