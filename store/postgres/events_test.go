@@ -441,7 +441,7 @@ func TestListenerReplacesASilentConnection(t *testing.T) {
 	ctx := context.Background()
 	d := newDatabase(t)
 	f, viaFreezer := newFreezer(t, d.url)
-	a := newInstance(t, d)
+	a := newListeningInstance(t, d)
 	hub := events.NewHub()
 	st, err := Open(ctx, viaFreezer, PublishTo(hub))
 	if err != nil {
