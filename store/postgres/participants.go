@@ -25,7 +25,7 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return s.change(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
-		w, err := openForJoining(ctx, tx, code)
+		w, err := lockOpen(ctx, tx, code)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
@@ -45,7 +45,7 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		if _, err := lockOpen(ctx, tx, code, forSubmitting); err != nil {
+		if _, err := lockOpen(ctx, tx, code); err != nil {
 			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, participantID, res)
@@ -64,7 +64,7 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		w, err := openForJoining(ctx, tx, code)
+		w, err := lockOpen(ctx, tx, code)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
@@ -86,32 +86,25 @@ func (s *Store) change(ctx context.Context, code, what string, event stackfit.Ev
 	return p, nil
 }
 
-// The row locks a change takes on its workshop, held to its commit. They
-// are what the SQLite store's single writer gives for free. The close (an
-// UPDATE) conflicts with both, so a join or submission either commits
-// before the close or waits for it and sees the workshop closed: none is
-// stored while closed, on any instance.
-const (
-	// forJoining orders joins one after another: the count a join reads
-	// cannot change before its insert, so the cap holds.
-	forJoining = "FOR UPDATE"
-	// forSubmitting lets submissions of people already in run side by
-	// side (they share the lock) while keeping out a close.
-	forSubmitting = "FOR SHARE"
-)
+// The row locks a change takes on its workshop, held to its commit. The
+// close and the lock (UPDATEs) conflict with them, so a join or submission
+// either commits before the close or waits for it and sees the workshop
+// closed (or locked): none is stored while closed, on any instance. Joins
+// and submissions share the lock, so one workshop's commit side by side;
+// what orders joins against the cap is the places table (claimPlace).
+const forChanging = "FOR SHARE"
 
-// lockOpen takes the workshop's row lock (mode, a constant above), then
-// reads the workshop, refusing a closed one. Anything slow (the result's
-// JSON, its insert) comes before it, since the lock is held to the commit
-// and, for joins, is where one workshop's joins queue.
-func lockOpen(ctx context.Context, tx pgx.Tx, code, mode string) (stackfit.Workshop, error) {
+// lockOpen takes the workshop's row lock, then reads the workshop, refusing
+// a closed one. Anything slow (the result's JSON, its insert) comes before
+// it, since the lock is held to the commit and keeps a close waiting.
+func lockOpen(ctx context.Context, tx pgx.Tx, code string) (stackfit.Workshop, error) {
 	var locked string
-	if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 `+mode, code).Scan(&locked); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 `+forChanging, code).Scan(&locked); err != nil {
 		return stackfit.Workshop{}, noRows(err)
 	}
 	// Read in a statement of its own, after the lock: under READ COMMITTED
-	// it sees every join and close committed before we got the lock (a
-	// subquery in the locking SELECT would count as of before the wait).
+	// it sees every close committed before we got the lock (a subquery in
+	// the locking SELECT would read as of before the wait).
 	w, err := readWorkshop(ctx, tx, code)
 	if err == nil && w.Closed {
 		err = stackfit.ErrClosed
@@ -119,34 +112,66 @@ func lockOpen(ctx context.Context, tx pgx.Tx, code, mode string) (stackfit.Works
 	return w, err
 }
 
-func openForJoining(ctx context.Context, tx pgx.Tx, code string) (stackfit.Workshop, error) {
-	return lockOpen(ctx, tx, code, forJoining)
-}
-
 // join adds a participant to w (read under the row lock) unless it is
-// locked or full; with res, already submitted with that result.
+// locked or has no free place; with res, already submitted with that result.
 func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string, res *stackfit.Result) (stackfit.Participant, error) {
-	switch {
-	case w.Locked:
+	if w.Locked {
 		return stackfit.Participant{}, stackfit.ErrLocked
-	case w.PlacesLeft() == 0:
-		return stackfit.Participant{}, stackfit.ErrFull
 	}
 	p := stackfit.Participant{ID: stackfit.NewID(), Name: name, JoinedAt: now()}
+	var err error
 	if res == nil {
-		_, err := tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
+		_, err = tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
 			p.ID, w.Code, p.Name, p.JoinedAt)
-		return p, err
+	} else {
+		// One statement, the submission copied from the result row (as submit does).
+		_, err = tx.Exec(ctx,
+			`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
+			 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
+			p.ID, w.Code, p.Name, p.JoinedAt, res.ID)
 	}
-	// One statement, the submission copied from the result row (as submit does).
-	_, err := tx.Exec(ctx,
-		`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
-		 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
-		p.ID, w.Code, p.Name, p.JoinedAt, res.ID)
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
-	return submitted(p, *res), nil
+	// The place after the participant: it references them. Without one,
+	// the error rolls the participant back.
+	if err := claimPlace(ctx, tx, w.Code, p.ID); err != nil {
+		return stackfit.Participant{}, err
+	}
+	if res != nil {
+		p = submitted(p, *res)
+	}
+	return p, nil
+}
+
+// Claiming a place: the first free one that no other join holds (SKIP
+// LOCKED), so concurrent joins take different places without waiting.
+// Only when every free place is held by joins in flight does one wait
+// (claimWaiting): one of them may roll back and free its place, and ErrFull
+// must mean full. A place taken since our statement's snapshot is
+// re-checked on locking (READ COMMITTED's re-check of an updated row) and
+// passed over, so no place is taken twice.
+const (
+	claimSkipping = `UPDATE places SET participant = $2
+		WHERE (workshop, n) = (SELECT workshop, n FROM places WHERE workshop = $1 AND participant IS NULL
+		                       ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED)`
+	claimWaiting = `UPDATE places SET participant = $2
+		WHERE (workshop, n) = (SELECT workshop, n FROM places WHERE workshop = $1 AND participant IS NULL
+		                       ORDER BY n LIMIT 1 FOR UPDATE)`
+)
+
+// claimPlace gives participant a free place of the workshop, or ErrFull.
+func claimPlace(ctx context.Context, tx pgx.Tx, code, participant string) error {
+	for _, claim := range []string{claimSkipping, claimWaiting} {
+		tag, err := tx.Exec(ctx, claim, code, participant)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+	}
+	return stackfit.ErrFull
 }
 
 // submit makes res (stored in this transaction) the participant's latest submission.

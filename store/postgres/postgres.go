@@ -5,10 +5,12 @@
 // is committed.
 //
 // Where SQLite orders writers with one writer goroutine, PostgreSQL has many
-// writers at once: a change to a workshop (a join, a submission, a close)
-// first locks the workshop's row (SELECT … FOR UPDATE), so joins and
-// submissions are ordered against each other and against the close, across
-// every instance.
+// writers at once, on every instance. A join or submission first takes the
+// workshop's row FOR SHARE, which the close's and the lock's UPDATE wait
+// for, so none is stored once the workshop is closed; joins and submissions
+// share that lock and commit side by side. The cap is a table of places,
+// one row per place, which a join claims with FOR UPDATE SKIP LOCKED: no
+// free place, no join.
 //
 // Allowances (allowances.go) keep the per-address rate limits in the same
 // database, so those hold across instances too.
