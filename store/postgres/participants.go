@@ -25,11 +25,11 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return s.change(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
-		w, err := lockOpen(ctx, tx, code)
+		locked, err := lockOpen(ctx, tx, code)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		return join(ctx, tx, w, name, nil)
+		return join(ctx, tx, code, locked, name, nil)
 	})
 }
 
@@ -64,11 +64,11 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		w, err := lockOpen(ctx, tx, code)
+		locked, err := lockOpen(ctx, tx, code)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		return join(ctx, tx, w, name, &res)
+		return join(ctx, tx, code, locked, name, &res)
 	})
 }
 
@@ -94,48 +94,49 @@ func (s *Store) change(ctx context.Context, code, what string, event stackfit.Ev
 // what orders joins against the cap is the places table (claimPlace).
 const forChanging = "FOR SHARE"
 
-// lockOpen takes the workshop's row lock, then reads the workshop, refusing
-// a closed one. Anything slow (the result's JSON, its insert) comes before
-// it, since the lock is held to the commit and keeps a close waiting.
-func lockOpen(ctx context.Context, tx pgx.Tx, code string) (stackfit.Workshop, error) {
-	var locked string
-	if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 `+forChanging, code).Scan(&locked); err != nil {
-		return stackfit.Workshop{}, noRows(err)
+// lockOpen takes the workshop's row lock and refuses a closed workshop;
+// locked tells whether it takes no new participants. Anything slow (the
+// result's JSON, its insert) comes before it, since the lock is held to the
+// commit and keeps a close waiting. One statement is enough: under READ
+// COMMITTED, a row lock that waited for a close returns the row as the
+// close left it (only subqueries would read as of before the wait).
+func lockOpen(ctx context.Context, tx pgx.Tx, code string) (locked bool, err error) {
+	var closed bool
+	if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, locked_at IS NOT NULL FROM workshops WHERE code = $1 `+forChanging, code).
+		Scan(&closed, &locked); err != nil {
+		return false, noRows(err)
 	}
-	// Read in a statement of its own, after the lock: under READ COMMITTED
-	// it sees every close committed before we got the lock (a subquery in
-	// the locking SELECT would read as of before the wait).
-	w, err := readWorkshop(ctx, tx, code)
-	if err == nil && w.Closed {
-		err = stackfit.ErrClosed
+	if closed {
+		return false, stackfit.ErrClosed
 	}
-	return w, err
+	return locked, nil
 }
 
-// join adds a participant to w (read under the row lock) unless it is
-// locked or has no free place; with res, already submitted with that result.
-func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string, res *stackfit.Result) (stackfit.Participant, error) {
-	if w.Locked {
+// join adds a participant to the workshop (locked as lockOpen read it under
+// the row lock) unless it is locked or has no free place; with res, already
+// submitted with that result.
+func join(ctx context.Context, tx pgx.Tx, code string, locked bool, name string, res *stackfit.Result) (stackfit.Participant, error) {
+	if locked {
 		return stackfit.Participant{}, stackfit.ErrLocked
 	}
 	p := stackfit.Participant{ID: stackfit.NewID(), Name: name, JoinedAt: now()}
 	var err error
 	if res == nil {
 		_, err = tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
-			p.ID, w.Code, p.Name, p.JoinedAt)
+			p.ID, code, p.Name, p.JoinedAt)
 	} else {
 		// One statement, the submission copied from the result row (as submit does).
 		_, err = tx.Exec(ctx,
 			`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
 			 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
-			p.ID, w.Code, p.Name, p.JoinedAt, res.ID)
+			p.ID, code, p.Name, p.JoinedAt, res.ID)
 	}
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
 	// The place after the participant: it references them. Without one,
 	// the error rolls the participant back.
-	if err := claimPlace(ctx, tx, w.Code, p.ID); err != nil {
+	if err := claimPlace(ctx, tx, code, p.ID); err != nil {
 		return stackfit.Participant{}, err
 	}
 	if res != nil {

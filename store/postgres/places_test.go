@@ -11,6 +11,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"stackfit"
+	"stackfit/store/storetest"
 )
 
 // lockWaiters counts the sessions of the test's database waiting for a lock.
@@ -163,5 +164,63 @@ func TestPlacesForExistingWorkshops(t *testing.T) {
 	}
 	if _, err := st.Join(ctx, "444444", "Gus"); err != nil {
 		t.Errorf("Gus joining the place Cy freed: %v", err)
+	}
+}
+
+// A join or submission waiting for a close (or lock) in flight, on another
+// instance, sees the workshop as that change left it once it commits.
+func TestChangesWaitForACloseOrLockInFlight(t *testing.T) {
+	db := newDatabase(t)
+	st := db.Open(t, nil)
+	ctx := context.Background()
+	answers, ev := storetest.Evaluation(t, nil)
+	tests := []struct {
+		name, set string
+		write     func(code, participant string) error
+		want      error
+	}{
+		{"join, close", "closed_at = now()", func(code, _ string) error { _, err := st.Join(ctx, code, "Ada"); return err }, stackfit.ErrClosed},
+		{"join, lock", "locked_at = now()", func(code, _ string) error { _, err := st.Join(ctx, code, "Ada"); return err }, stackfit.ErrLocked},
+		{"join and submit, close", "closed_at = now()", func(code, _ string) error {
+			_, err := st.JoinAndSubmit(ctx, code, "Ada", answers, ev)
+			return err
+		}, stackfit.ErrClosed},
+		{"submit, close", "closed_at = now()", func(code, id string) error {
+			_, err := st.Submit(ctx, code, id, answers, ev)
+			return err
+		}, stackfit.ErrClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _, err := st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: tt.name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bob, err := st.Join(ctx, w.Code, "Bob")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := db.pool.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback(ctx)
+			if _, err := tx.Exec(ctx, `UPDATE workshops SET `+tt.set+` WHERE code = $1`, w.Code); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- tt.write(w.Code, bob.ID) }()
+			waitForLockWaiters(t, db, 1, done, "the write")
+			if err := tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; !errors.Is(err, tt.want) {
+				t.Errorf("write once the change committed: %v, want %v", err, tt.want)
+			}
+			ps, err := st.Participants(ctx, w.Code)
+			if err != nil || len(ps) != 1 || ps[0].Submitted {
+				t.Errorf("participants %+v, %v; want Bob alone, not submitted", ps, err)
+			}
+		})
 	}
 }
