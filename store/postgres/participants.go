@@ -25,11 +25,7 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return s.change(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
-		locked, err := lockOpen(ctx, tx, code)
-		if err != nil {
-			return stackfit.Participant{}, err
-		}
-		return join(ctx, tx, code, locked, name, nil)
+		return join(ctx, tx, code, name, nil)
 	})
 }
 
@@ -45,7 +41,7 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		if _, err := lockOpen(ctx, tx, code); err != nil {
+		if err := lockOpen(ctx, tx, code); err != nil {
 			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, participantID, res)
@@ -59,16 +55,13 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
+	// Prepared outside the transaction: nothing slow while it is open.
+	res, a, e, err := stackfit.PrepareResult("", answers, ev, now())
+	if err != nil {
+		return stackfit.Participant{}, fmt.Errorf("join and submit to workshop %s: %w", code, err)
+	}
 	return s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
-		res, err := insertResult(ctx, tx, "", answers, ev)
-		if err != nil {
-			return stackfit.Participant{}, err
-		}
-		locked, err := lockOpen(ctx, tx, code)
-		if err != nil {
-			return stackfit.Participant{}, err
-		}
-		return join(ctx, tx, code, locked, name, &res)
+		return join(ctx, tx, code, name, &submission{res, a, e})
 	})
 }
 
@@ -94,53 +87,96 @@ func (s *Store) change(ctx context.Context, code, what string, event stackfit.Ev
 // what orders joins against the cap is the places table (claimPlace).
 const forChanging = "FOR SHARE"
 
-// lockOpen takes the workshop's row lock and refuses a closed workshop;
-// locked tells whether it takes no new participants. Anything slow (the
-// result's JSON, its insert) comes before it, since the lock is held to the
-// commit and keeps a close waiting. One statement is enough: under READ
-// COMMITTED, a row lock that waited for a close returns the row as the
-// close left it (only subqueries would read as of before the wait).
-func lockOpen(ctx context.Context, tx pgx.Tx, code string) (locked bool, err error) {
-	var closed bool
-	if err := tx.QueryRow(ctx, `SELECT closed_at IS NOT NULL, locked_at IS NOT NULL FROM workshops WHERE code = $1 `+forChanging, code).
-		Scan(&closed, &locked); err != nil {
-		return false, noRows(err)
-	}
-	if closed {
-		return false, stackfit.ErrClosed
-	}
-	return locked, nil
+// lockStatement takes the workshop's row lock and reads whether it is
+// closed or locked. One statement is enough: under READ COMMITTED, a row
+// lock that waited for a close returns the row as the close left it (only
+// subqueries would read as of before the wait).
+const lockStatement = `SELECT closed_at IS NOT NULL, locked_at IS NOT NULL FROM workshops WHERE code = $1 ` + forChanging
+
+// lockOpen takes the workshop's row lock and refuses a closed workshop.
+// Anything slow (the result's JSON, its insert) comes before it, since the
+// lock is held to the commit and keeps a close waiting.
+func lockOpen(ctx context.Context, tx pgx.Tx, code string) error {
+	var closed, locked bool
+	return refuseClosed(tx.QueryRow(ctx, lockStatement, code).Scan(&closed, &locked), closed)
 }
 
-// join adds a participant to the workshop (locked as lockOpen read it under
-// the row lock) unless it is locked or has no free place; with res, already
-// submitted with that result.
-func join(ctx context.Context, tx pgx.Tx, code string, locked bool, name string, res *stackfit.Result) (stackfit.Participant, error) {
-	if locked {
-		return stackfit.Participant{}, stackfit.ErrLocked
+func refuseClosed(scanErr error, closed bool) error {
+	switch {
+	case scanErr != nil:
+		return noRows(scanErr)
+	case closed:
+		return stackfit.ErrClosed
 	}
+	return nil
+}
+
+// submission is a result to store with a join: the result and its JSON
+// (stackfit.PrepareResult).
+type submission struct {
+	res                 stackfit.Result
+	answers, evaluation []byte
+}
+
+// join adds a participant to the workshop unless it is closed, locked or
+// has no free place; with sub, already submitted with that result. Its
+// statements go in one round trip (a pgx.Batch), in the order they would
+// run one by one: the result, the row lock with the read of closed and
+// locked, the participant, their place. Whatever is refused, the
+// transaction rolls back what the batch wrote.
+func join(ctx context.Context, tx pgx.Tx, code, name string, sub *submission) (stackfit.Participant, error) {
 	p := stackfit.Participant{ID: stackfit.NewID(), Name: name, JoinedAt: now()}
-	var err error
-	if res == nil {
-		_, err = tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
+	b := &pgx.Batch{}
+	if sub == nil {
+		b.Queue(lockStatement, code)
+		b.Queue(`INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
 			p.ID, code, p.Name, p.JoinedAt)
 	} else {
-		// One statement, the submission copied from the result row (as submit does).
-		_, err = tx.Exec(ctx,
-			`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
+		r := sub.res
+		b.Queue(`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES ($1, $2, $3, $4, $5, $6)`,
+			r.ID, r.CreatedAt, r.Name, r.Ruleset, json.RawMessage(sub.answers), json.RawMessage(sub.evaluation))
+		b.Queue(lockStatement, code)
+		// The submission copied from the result row (as submit does).
+		b.Queue(`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
 			 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
-			p.ID, code, p.Name, p.JoinedAt, res.ID)
+			p.ID, code, p.Name, p.JoinedAt, r.ID)
 	}
+	// The place after the participant: it references them.
+	b.Queue(claimSkipping, code, p.ID)
+	claimed, err := func() (bool, error) {
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		if sub != nil {
+			if _, err := br.Exec(); err != nil {
+				return false, err
+			}
+		}
+		var closed, locked bool
+		if err := refuseClosed(br.QueryRow().Scan(&closed, &locked), closed); err != nil {
+			return false, err
+		}
+		if locked {
+			return false, stackfit.ErrLocked
+		}
+		if _, err := br.Exec(); err != nil {
+			return false, err
+		}
+		tag, err := br.Exec()
+		if err != nil {
+			return false, err
+		}
+		return tag.RowsAffected() == 1, br.Close()
+	}()
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
-	// The place after the participant: it references them. Without one,
-	// the error rolls the participant back.
-	if err := claimPlace(ctx, tx, code, p.ID); err != nil {
-		return stackfit.Participant{}, err
+	if !claimed {
+		if err := claimWaitingPlace(ctx, tx, code, p.ID); err != nil {
+			return stackfit.Participant{}, err
+		}
 	}
-	if res != nil {
-		p = submitted(p, *res)
+	if sub != nil {
+		p = submitted(p, sub.res)
 	}
 	return p, nil
 }
@@ -161,18 +197,17 @@ const (
 		                       ORDER BY n LIMIT 1 FOR UPDATE)`
 )
 
-// claimPlace gives participant a free place of the workshop, or ErrFull.
-func claimPlace(ctx context.Context, tx pgx.Tx, code, participant string) error {
-	for _, claim := range []string{claimSkipping, claimWaiting} {
-		tag, err := tx.Exec(ctx, claim, code, participant)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 1 {
-			return nil
-		}
+// claimWaitingPlace gives participant a free place of the workshop,
+// waiting for the joins in flight that hold one, or answers ErrFull.
+func claimWaitingPlace(ctx context.Context, tx pgx.Tx, code, participant string) error {
+	tag, err := tx.Exec(ctx, claimWaiting, code, participant)
+	if err != nil {
+		return err
 	}
-	return stackfit.ErrFull
+	if tag.RowsAffected() == 0 {
+		return stackfit.ErrFull
+	}
+	return nil
 }
 
 // submit makes res (stored in this transaction) the participant's latest submission.
