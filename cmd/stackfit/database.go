@@ -22,10 +22,11 @@ type database interface {
 // openDatabase opens the store --db names: a postgres:// (or postgresql://)
 // URL is PostgreSQL, which several instances can share; anything else is
 // the path of a SQLite file. Either publishes each workshop change to events.
-// Only SQLite times its commits for the metrics (m; nil counts nothing).
+// Both time their commits and count the results saved in m (nil counts
+// nothing).
 func openDatabase(ctx context.Context, db string, events stackfit.EventPublisher, m *metrics.Metrics) (database, error) {
 	if postgres.IsURL(db) {
-		st, err := postgres.Open(ctx, db, postgres.PublishTo(events))
+		st, err := postgres.Open(ctx, db, postgres.PublishTo(events), postgres.WithMetrics(m))
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !stackfit.ValidID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+	return s.savedResult(s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
 		res, err := insertResult(ctx, tx, "", answers, ev)
 		if err != nil {
 			return stackfit.Participant{}, err
@@ -45,7 +45,7 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, participantID, res)
-	})
+	}))
 }
 
 // JoinAndSubmit is Join and Submit in one transaction, publishing
@@ -60,9 +60,17 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if err != nil {
 		return stackfit.Participant{}, fmt.Errorf("join and submit to workshop %s: %w", code, err)
 	}
-	return s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+	return s.savedResult(s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
 		return join(ctx, tx, code, name, &submission{res, a, e})
-	})
+	}))
+}
+
+// savedResult counts the result a committed submission made.
+func (s *Store) savedResult(p stackfit.Participant, err error) (stackfit.Participant, error) {
+	if err == nil {
+		s.metrics.ResultSaved()
+	}
+	return p, err
 }
 
 // change runs f in a transaction and publishes event once it is committed.

@@ -36,6 +36,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"stackfit"
+	"stackfit/metrics"
 )
 
 //go:embed migrations/*.sql
@@ -43,9 +44,10 @@ var migrationFiles embed.FS
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	pool   *pgxpool.Pool
-	cfg    *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
-	events stackfit.EventPublisher
+	pool    *pgxpool.Pool
+	cfg     *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
+	events  stackfit.EventPublisher
+	metrics *metrics.Metrics // nil counts nothing
 	// writeDeadline bounds each write, its wait for a connection and for
 	// the workshop's row lock included.
 	writeDeadline time.Duration
@@ -75,6 +77,13 @@ type Option func(*Store)
 // Without it the store publishes nowhere.
 func PublishTo(p stackfit.EventPublisher) Option {
 	return func(s *Store) { s.events = p }
+}
+
+// WithMetrics makes the store time its commits and count the results saved
+// in m, as the SQLite store does; each transaction is one write here, since
+// PostgreSQL commits concurrent transactions together by itself.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(s *Store) { s.metrics = m }
 }
 
 // WithWriteDeadline replaces WriteDeadline (tests shorten it).
@@ -168,11 +177,22 @@ func (s *Store) Close() error {
 }
 
 // inTx runs f in a transaction, within the write deadline, and commits it
-// when f returns nil. Failures that say "not now" become EUNAVAILABLE.
+// when f returns nil, timing the commit for the metrics from its BEGIN (the
+// wait for a connection is not the database's). Failures that say "not
+// now" become EUNAVAILABLE.
 func (s *Store) inTx(ctx context.Context, f func(context.Context, pgx.Tx) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.writeDeadline)
 	defer cancel()
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return f(ctx, tx) })
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return unavailable(ctx, err)
+	}
+	defer conn.Release()
+	began := time.Now()
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return f(ctx, tx) })
+	if err == nil {
+		s.metrics.Committed(1, time.Since(began))
+	}
 	return unavailable(ctx, err)
 }
 
