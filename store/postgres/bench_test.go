@@ -1,8 +1,10 @@
 package postgres
 
 import (
+	"context"
 	"testing"
 
+	"stackfit"
 	"stackfit/store/storetest"
 )
 
@@ -13,4 +15,15 @@ import (
 //	scripts/postgres go test ./store/postgres -run '^$' -bench WorkshopBurst -benchtime 5x
 func BenchmarkWorkshopBurst(b *testing.B) {
 	storetest.BenchmarkWorkshopBurst(b, newDatabase(b))
+}
+
+// BenchmarkCreateWorkshop: a workshop of the default capacity, whose places
+// (one row each) are made with it.
+func BenchmarkCreateWorkshop(b *testing.B) {
+	st := newDatabase(b).Open(b, nil)
+	for b.Loop() {
+		if _, _, err := st.CreateWorkshop(context.Background(), stackfit.NewWorkshop{Title: "Kick-off", Capacity: stackfit.DefaultCapacity}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
