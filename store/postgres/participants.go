@@ -92,7 +92,7 @@ func (s *Store) change(ctx context.Context, code, what string, event stackfit.Ev
 // either commits before the close or waits for it and sees the workshop
 // closed (or locked): none is stored while closed, on any instance. Joins
 // and submissions share the lock, so one workshop's commit side by side;
-// what orders joins against the cap is the places table (claimPlace).
+// what holds joins to the cap is the places table (claimSkipping).
 const forChanging = "FOR SHARE"
 
 // lockStatement takes the workshop's row lock and reads whether it is
