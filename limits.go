@@ -1,7 +1,10 @@
 package stackfit
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"strconv"
 	"sync"
@@ -54,19 +57,94 @@ type Option func(*App)
 // WithLimits sets the per-address limits and the largest workshop; without
 // it the App keeps DefaultLimits.
 func WithLimits(l Limits) Option {
-	return func(a *App) { a.setLimits(l) }
+	return func(a *App) {
+		if l.MaxCapacity <= 0 {
+			l.MaxCapacity = DefaultCapacity
+		}
+		a.limits = l
+	}
 }
 
-func (a *App) setLimits(l Limits) {
-	if l.MaxCapacity <= 0 {
-		l.MaxCapacity = DefaultCapacity
-	}
-	a.limits = l
-	a.results = newAddressLimiter("results", l.Results, l.Off)
-	a.workshops = newAddressLimiter("workshops", l.Workshops, l.Off)
-	a.submissions = newAddressLimiter("submissions", l.Submissions, l.Off)
-	a.guard.off = l.Off
+// Allowances keep the token buckets of the per-address limits (results,
+// workshops, submissions, the join-code guard), one per limit and client.
+// Without WithAllowances each App keeps its own in memory; store/postgres
+// keeps them in the database, so that instances sharing it share one
+// allowance per client.
+type Allowances interface {
+	// Take spends one action of client's allowance under the named limit,
+	// which refills at r: 0 when it may go ahead, else how long to wait, and
+	// then nothing is spent.
+	Take(ctx context.Context, limit, client string, r Rate) (time.Duration, error)
+	// Wait is how long client must wait before one action under the named
+	// limit may go ahead; it spends nothing.
+	Wait(ctx context.Context, limit, client string, r Rate) (time.Duration, error)
 }
+
+// WithAllowances keeps the per-address allowances in al instead of the App's
+// memory. When al fails the action goes ahead and log (nil: none) says why
+// (see shared).
+func WithAllowances(al Allowances, log *slog.Logger) Option {
+	return func(a *App) { a.shared, a.log = al, log }
+}
+
+// allowance is one limit's allowances per client: an addressLimiter in the
+// App's memory, or shared in Allowances.
+type allowance interface {
+	// take is Allowances.Take, wait Allowances.Wait, for this limit.
+	take(ctx context.Context, client string) time.Duration
+	wait(ctx context.Context, client string) time.Duration
+	// cause names the limit in refusals (Error.Cause, the metrics).
+	cause() string
+}
+
+// allowance makes the named limit's allowance at r, off when the limits are.
+func (a *App) allowance(name string, r Rate) allowance {
+	off := a.limits.Off || r.Burst <= 0
+	if a.shared == nil || off {
+		return newAddressLimiter(name, r, off)
+	}
+	return &shared{name: name, rate: r, al: a.shared, log: a.log}
+}
+
+// shared is a limit whose allowances are kept in Allowances.
+//
+// When they fail (the database does not answer within its deadline) the
+// action goes ahead: the limits guard against a client filling the disk or
+// trying join codes over minutes, and a write the database cannot take
+// fails on its own anyway, while failing closed would refuse everyone for
+// a fault that is not theirs. The warning says the limit was not applied.
+type shared struct {
+	name string
+	rate Rate
+	al   Allowances
+	log  *slog.Logger
+}
+
+func (s *shared) cause() string { return s.name }
+
+func (s *shared) take(ctx context.Context, client string) time.Duration {
+	wait, err := s.al.Take(ctx, s.name, client, s.rate)
+	return s.open(err, wait)
+}
+
+func (s *shared) wait(ctx context.Context, client string) time.Duration {
+	wait, err := s.al.Wait(ctx, s.name, client, s.rate)
+	return s.open(err, wait)
+}
+
+// open is wait, or 0 (go ahead) after a warning when err is not nil.
+func (s *shared) open(err error, wait time.Duration) time.Duration {
+	if err == nil {
+		return wait
+	}
+	if s.log != nil && ctxAlive(err) {
+		s.log.Warn("rate limit not applied: its allowances cannot be read", "limit", s.name, "err", err)
+	}
+	return 0
+}
+
+// ctxAlive is false for the request's own end, which needs no warning.
+func ctxAlive(err error) bool { return !errors.Is(err, context.Canceled) }
 
 // Limits are the limits the App enforces.
 func (a *App) Limits() Limits { return a.limits }
@@ -91,9 +169,11 @@ func newAddressLimiter(name string, r Rate, off bool) *addressLimiter {
 	return &addressLimiter{name: name, rate: r, off: off || r.Burst <= 0, clients: map[string]*rate.Limiter{}}
 }
 
+func (l *addressLimiter) cause() string { return l.name }
+
 // take spends one action of client's allowance: 0 when it may go ahead,
 // else how long to wait, and then nothing is spent.
-func (l *addressLimiter) take(client string) time.Duration {
+func (l *addressLimiter) take(_ context.Context, client string) time.Duration {
 	if l.off {
 		return 0
 	}
@@ -118,6 +198,28 @@ func (l *addressLimiter) take(client string) time.Duration {
 		return wait
 	}
 	return 0
+}
+
+// wait is how long client must wait for one action, spending nothing; a
+// client it does not remember has its whole burst.
+func (l *addressLimiter) wait(_ context.Context, client string) time.Duration {
+	if l.off {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.clients[client]
+	if !ok {
+		return 0
+	}
+	missing := 1 - b.TokensAt(time.Now())
+	switch {
+	case missing <= 0:
+		return 0
+	case l.rate.PerMinute <= 0:
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(missing / l.rate.PerMinute * float64(time.Minute))
 }
 
 // sweep forgets clients whose allowance has refilled (they are idle), then,
@@ -151,9 +253,9 @@ const (
 )
 
 // limit is ELIMIT with msg when client has no allowance left in l.
-func limit(l *addressLimiter, client, msg string) error {
-	if wait := l.take(client); wait > 0 {
-		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait, Cause: l.name}
+func limit(ctx context.Context, l allowance, client, msg string) error {
+	if wait := l.take(ctx, client); wait > 0 {
+		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait, Cause: l.cause()}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package stackfit
 
 import (
+	"math"
 	"strconv"
 	"testing"
 	"time"
@@ -9,23 +10,51 @@ import (
 func TestAddressLimiter(t *testing.T) {
 	l := newAddressLimiter("test", Rate{Burst: 3, PerMinute: 1}, false)
 	for i := range 3 {
-		if wait := l.take("a"); wait != 0 {
+		if wait := l.take(t.Context(), "a"); wait != 0 {
 			t.Fatalf("take %d within the burst: wait %v", i+1, wait)
 		}
 	}
-	wait := l.take("a")
+	wait := l.take(t.Context(), "a")
 	if wait <= 0 || wait > time.Minute {
 		t.Errorf("past the burst: wait %v, want up to a minute", wait)
 	}
 	// A refused take spends nothing: the wait does not grow.
-	if again := l.take("a"); again > wait {
+	if again := l.take(t.Context(), "a"); again > wait {
 		t.Errorf("second refusal: wait %v, more than the first %v", again, wait)
 	}
-	if wait := l.take("b"); wait != 0 {
+	if wait := l.take(t.Context(), "b"); wait != 0 {
 		t.Errorf("another address: wait %v", wait)
 	}
-	if wait := newAddressLimiter("test", Rate{Burst: 1, PerMinute: 1}, true).take("a"); wait != 0 {
+	if wait := newAddressLimiter("test", Rate{Burst: 1, PerMinute: 1}, true).take(t.Context(), "a"); wait != 0 {
 		t.Errorf("switched off: wait %v", wait)
+	}
+}
+
+// wait tells how long until the next action without spending: a client that
+// has its allowance, or is unknown, waits nothing.
+func TestAddressLimiterWait(t *testing.T) {
+	ctx := t.Context()
+	l := newAddressLimiter("test", Rate{Burst: 2, PerMinute: 6}, false) // one every 10 s
+	if wait := l.wait(ctx, "a"); wait != 0 {
+		t.Errorf("unknown client: wait %v", wait)
+	}
+	l.take(ctx, "a")
+	for i := range 3 { // waiting spends nothing
+		if wait := l.wait(ctx, "a"); wait != 0 {
+			t.Errorf("wait %d with one token left: %v", i, wait)
+		}
+	}
+	l.take(ctx, "a")
+	if wait := l.wait(ctx, "a"); wait < 9*time.Second || wait > 10*time.Second {
+		t.Errorf("burst spent: wait %v, want about 10s", wait)
+	}
+	if l.size() != 1 {
+		t.Errorf("%d clients remembered, want 1: wait must not add any", l.size())
+	}
+	never := newAddressLimiter("test", Rate{Burst: 1}, false) // the burst once, then never again
+	never.take(ctx, "a")
+	if wait := never.wait(ctx, "a"); wait != time.Duration(math.MaxInt64) {
+		t.Errorf("zero rate, burst spent: wait %v, want forever", wait)
 	}
 }
 
@@ -33,9 +62,9 @@ func TestAddressLimiter(t *testing.T) {
 // remembers more than maxClients.
 func TestAddressLimiterMemory(t *testing.T) {
 	l := newAddressLimiter("test", Rate{Burst: 2, PerMinute: 1}, false)
-	l.take("idle")
-	l.take("busy")
-	l.take("busy")
+	l.take(t.Context(), "idle")
+	l.take(t.Context(), "busy")
+	l.take(t.Context(), "busy")
 	l.mu.Lock()
 	l.sweep(time.Now().Add(90 * time.Second)) // "idle" has refilled its one token, "busy" not both
 	l.mu.Unlock()
@@ -43,7 +72,7 @@ func TestAddressLimiterMemory(t *testing.T) {
 		t.Errorf("after the sweep: %d addresses, idle kept %v; want only busy", l.size(), ok)
 	}
 	for i := range maxClients + 10 {
-		l.take("10.0." + strconv.Itoa(i))
+		l.take(t.Context(), "10.0."+strconv.Itoa(i))
 	}
 	if n := l.size(); n > maxClients {
 		t.Errorf("%d addresses remembered, want at most %d", n, maxClients)
@@ -65,15 +94,25 @@ func TestWaitWords(t *testing.T) {
 	}
 }
 
-// BenchmarkAddressLimiter is the cost a limited write pays, from many
-// addresses at once.
+// BenchmarkAddressLimiter is the cost a limited write pays, from 1,000
+// addresses, one at a time and from many goroutines at once; see
+// BenchmarkAllowancesTake (store/postgres) for the same take in PostgreSQL.
 func BenchmarkAddressLimiter(b *testing.B) {
 	l := newAddressLimiter("test", Rate{Burst: 1 << 30, PerMinute: 1}, false)
-	b.RunParallel(func(pb *testing.PB) {
+	b.Run("serial", func(b *testing.B) {
 		i := 0
-		for pb.Next() {
-			l.take("10.0.0." + strconv.Itoa(i%1000))
+		for b.Loop() {
+			l.take(b.Context(), "10.0.0."+strconv.Itoa(i%1000))
 			i++
 		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			i := 0
+			for pb.Next() {
+				l.take(b.Context(), "10.0.0."+strconv.Itoa(i%1000))
+				i++
+			}
+		})
 	})
 }

@@ -59,7 +59,7 @@ func (a *App) SaveResult(ctx context.Context, client, name string, answers rules
 	if err != nil {
 		return Result{}, err
 	}
-	if err := limit(a.results, client, msgTooManyResults); err != nil {
+	if err := limit(ctx, a.results, client, msgTooManyResults); err != nil {
 		return Result{}, err
 	}
 	return a.store.SaveResult(ctx, name, checked, ev)

@@ -11,6 +11,7 @@ package stackfit
 
 import (
 	"context"
+	"log/slog"
 
 	"stackfit/rules"
 )
@@ -76,21 +77,26 @@ type App struct {
 	rules  *rules.Ruleset
 	store  Store
 	events EventService
-	guard  *codeGuard
 	teams  *teamCache // each workshop's summary, as of its latest event
-	// limits and the per-address allowances they make (limits.go)
-	limits                          Limits
-	results, workshops, submissions *addressLimiter
+	// limits and the per-address allowances they make (limits.go), kept in
+	// shared when set, else in memory; guard is the join-code guard's (guard.go)
+	limits                                 Limits
+	shared                                 Allowances
+	log                                    *slog.Logger // shared's failures
+	results, workshops, submissions, guard allowance
 }
 
 // New is the application over a store, which publishes its workshop changes
 // to events, the service the live streams subscribe to.
 func New(rs *rules.Ruleset, st Store, events EventService, opts ...Option) *App {
-	a := &App{rules: rs, store: st, events: events, guard: newCodeGuard(), teams: newTeamCache()}
-	a.setLimits(DefaultLimits())
+	a := &App{rules: rs, store: st, events: events, teams: newTeamCache(), limits: DefaultLimits()}
 	for _, opt := range opts {
 		opt(a)
 	}
+	a.results = a.allowance("results", a.limits.Results)
+	a.workshops = a.allowance("workshops", a.limits.Workshops)
+	a.submissions = a.allowance("submissions", a.limits.Submissions)
+	a.guard = a.allowance(guessCause, guessRate)
 	return a
 }
 

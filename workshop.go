@@ -103,7 +103,7 @@ func (a *App) CreateWorkshop(ctx context.Context, client string, nw NewWorkshop)
 	if nw.Capacity < 1 || nw.Capacity > a.limits.MaxCapacity {
 		return Workshop{}, "", Errorf(EINVALID, "capacity: allow between 1 and %d participants.", a.limits.MaxCapacity)
 	}
-	if err := limit(a.workshops, client, msgTooManyWorkshops); err != nil {
+	if err := limit(ctx, a.workshops, client, msgTooManyWorkshops); err != nil {
 		return Workshop{}, "", err
 	}
 	return a.store.CreateWorkshop(ctx, nw)
@@ -141,10 +141,10 @@ func (a *App) Workshop(ctx context.Context, code string) (Workshop, error) {
 }
 
 // lookup finds the workshop of a code with get, counting codes that do not
-// exist against the client (see codeGuard).
+// exist against the client (see guard.go).
 func (a *App) lookup(ctx context.Context, client, raw string, get func(context.Context, string) (Workshop, error)) (Workshop, error) {
-	if wait := a.guard.blocked(client); wait > 0 {
-		return Workshop{}, &Error{Code: ELIMIT, Message: msgGuessing, RetryAfter: wait, Cause: "join_guessing"}
+	if wait := a.guard.wait(ctx, client); wait > 0 {
+		return Workshop{}, &Error{Code: ELIMIT, Message: msgGuessing, RetryAfter: wait, Cause: guessCause}
 	}
 	code, ok := workshop.ParseCode(raw)
 	var w Workshop
@@ -153,7 +153,7 @@ func (a *App) lookup(ctx context.Context, client, raw string, get func(context.C
 		w, err = get(ctx, code)
 	}
 	if ErrorCode(err) == ENOTFOUND {
-		a.guard.failed(client)
+		a.guard.take(ctx, client) // refused when blocked meanwhile: then nothing is spent
 		return Workshop{}, &Error{Code: ENOTFOUND, Message: msgNoWorkshop}
 	}
 	return w, err
@@ -162,7 +162,7 @@ func (a *App) lookup(ctx context.Context, client, raw string, get func(context.C
 // Join adds a participant to the workshop (the store tells those watching);
 // client is their network address, for the per-address limit.
 func (a *App) Join(ctx context.Context, client, code, name string) (Participant, error) {
-	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
+	if err := limit(ctx, a.submissions, client, msgTooManySubmissions); err != nil {
 		return Participant{}, err
 	}
 	return a.store.Join(ctx, code, name)
@@ -180,7 +180,7 @@ func (a *App) Submit(ctx context.Context, client, code, participantID string, an
 	if err != nil {
 		return Participant{}, err
 	}
-	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
+	if err := limit(ctx, a.submissions, client, msgTooManySubmissions); err != nil {
 		return Participant{}, err
 	}
 	p, err := a.store.Submit(ctx, code, participantID, checked, ev)
@@ -198,7 +198,7 @@ func (a *App) JoinAndSubmit(ctx context.Context, client, code, name string, answ
 	if err != nil {
 		return Participant{}, err
 	}
-	if err := limit(a.submissions, client, msgTooManySubmissions); err != nil {
+	if err := limit(ctx, a.submissions, client, msgTooManySubmissions); err != nil {
 		return Participant{}, err
 	}
 	return a.store.JoinAndSubmit(ctx, code, name, checked, ev)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/url"
 
@@ -56,6 +57,21 @@ type listening struct {
 func (d listening) Close() error {
 	d.l.Close()
 	return d.Store.Close()
+}
+
+// sharedAllowances are the per-address limits' allowances in a PostgreSQL
+// database, which every instance on it shares; nil for SQLite, where the
+// one instance keeps them in memory.
+func sharedAllowances(ctx context.Context, st database) (*postgres.Allowances, error) {
+	pg, ok := st.(listening)
+	if !ok {
+		return nil, nil
+	}
+	al, err := pg.Allowances(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rate limits: %w", err)
+	}
+	return al, nil
 }
 
 // databaseName is db as it may be logged: a URL's password is replaced by

@@ -13,7 +13,8 @@ import (
 )
 
 // --db postgres://… serves from PostgreSQL: two instances on one database
-// (one session key, as they would run behind a proxy) share what they store.
+// (one session key, as they would run behind a proxy) share what they store,
+// and the per-address limits.
 func TestServeOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts the real server")
@@ -21,8 +22,8 @@ func TestServeOnPostgres(t *testing.T) {
 	db := storetest.PostgresDatabase(t)
 	bin := buildBinary(t)
 	t.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
-	a := startServer(t, bin, db)
-	b := startServer(t, bin, db)
+	a := startServer(t, bin, db, "--workshops-burst", "2")
+	b := startServer(t, bin, db, "--workshops-burst", "2")
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	res, err := client.Post(a.base+"/api/v1/results", "application/json", strings.NewReader(`{"answers": {"python": "strong"}}`))
@@ -44,6 +45,45 @@ func TestServeOnPostgres(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Errorf("GET %s on B: %d, want 200", path, res.StatusCode)
 		}
+	}
+	sharedLimits(t, client, a, b)
+}
+
+// sharedLimits: from one address, the workshop limit (a burst of 2) spans
+// both instances, and a guesser of join codes blocked on A is blocked on B.
+func sharedLimits(t *testing.T, client *http.Client, a, b *server) {
+	status := func(method, url, body string) int {
+		t.Helper()
+		req, err := http.NewRequest(method, url, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	workshop := `{"title": "Checkout"}`
+	for i, s := range []*server{a, b, a} {
+		want := http.StatusCreated
+		if i == 2 {
+			want = http.StatusTooManyRequests
+		}
+		if got := status(http.MethodPost, s.base+"/api/v1/workshops", workshop); got != want {
+			t.Errorf("workshop %d (of a burst of 2 across A and B): %d, want %d", i+1, got, want)
+		}
+	}
+	guesses := 0
+	for ; guesses < 50 && status(http.MethodGet, a.base+"/w/ZZZZZZ", "") == http.StatusNotFound; guesses++ {
+	}
+	if guesses != 20 {
+		t.Errorf("A refused the guesser after %d unknown codes, want 20", guesses)
+	}
+	if got := status(http.MethodGet, b.base+"/w/YYYYYY", ""); got != http.StatusTooManyRequests {
+		t.Errorf("B, to the guesser blocked on A: %d, want 429", got)
 	}
 }
 

@@ -237,7 +237,16 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		proxies = strings.Split(c.proxies, ",")
 	}
 	stopping := make(chan struct{})
-	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, stackfit.WithLimits(c.limits)), Logger: log,
+	appOpts := []stackfit.Option{stackfit.WithLimits(c.limits)}
+	allowances := "memory (this instance's own)"
+	if al, err := sharedAllowances(ctx, st); err != nil {
+		return err
+	} else if al != nil {
+		defer al.Close() // deferred after st.Close, so run before it
+		appOpts = append(appOpts, stackfit.WithAllowances(al, log))
+		allowances = "database (shared by every instance on it)"
+	}
+	h, err := handlers.New(handlers.Config{App: stackfit.New(rs, st, hub, appOpts...), Logger: log,
 		BaseURL: c.baseURL, SessionKeys: keys, TrustedProxies: proxies, Stopping: stopping, StreamLimits: c.streams,
 		ResultPages: cmp.Or(c.resultPages, -1), Build: version.Get(), Metrics: m})
 	if err != nil {
@@ -251,7 +260,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		ln = netutil.LimitListener(ln, c.maxConns)
 	}
 	log.Info("limits (0: none)", "streams_per_client", c.streams.PerClient, "streams_per_workshop", c.streams.PerWorkshop,
-		"streams", c.streams.Total, "connections", c.maxConns, "write_deadline", store.WriteDeadline)
+		"streams", c.streams.Total, "connections", c.maxConns, "write_deadline", store.WriteDeadline, "rate_limits_kept_in", allowances)
 	if c.maxConns > 0 && c.streams.Total >= c.maxConns {
 		log.Warn("--max-streams is not below --max-connections: with every stream open, pages would wait for a connection")
 	}

@@ -10,6 +10,9 @@
 // first locks the workshop's row (SELECT … FOR UPDATE), so joins and
 // submissions are ordered against each other and against the close, across
 // every instance.
+//
+// Allowances (allowances.go) keep the per-address rate limits in the same
+// database, so those hold across instances too.
 package postgres
 
 import (
@@ -41,6 +44,7 @@ var migrationFiles embed.FS
 // Store is the database. It is safe for concurrent use.
 type Store struct {
 	pool   *pgxpool.Pool
+	cfg    *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
 	events stackfit.EventPublisher
 	// origin names this store in its notifications, so that its own
 	// Listener skips what the store already published locally.
@@ -122,7 +126,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	s := &Store{pool: pool, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline, origin: newOrigin()}
+	s := &Store{pool: pool, cfg: cfg, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline, origin: newOrigin()}
 	for _, opt := range opts {
 		opt(s)
 	}
