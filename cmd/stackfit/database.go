@@ -47,6 +47,26 @@ func openDatabase(ctx context.Context, db string, hub *events.Hub, m *metrics.Me
 	return st, nil
 }
 
+// sharedAllowances are the per-address limits' allowances in a PostgreSQL
+// database, which every instance on it shares; nil for SQLite, where the
+// one instance keeps them in memory.
+func sharedAllowances(ctx context.Context, st database) (*postgres.Allowances, error) {
+	var pg *postgres.Store
+	switch st := st.(type) {
+	case listening: // serve's PostgreSQL store comes with its listener
+		pg = st.Store
+	case *postgres.Store:
+		pg = st
+	default:
+		return nil, nil
+	}
+	al, err := pg.Allowances(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("rate limits: %w", err)
+	}
+	return al, nil
+}
+
 // listening is a PostgreSQL store with the listener feeding its hub.
 type listening struct {
 	*postgres.Store
@@ -57,21 +77,6 @@ type listening struct {
 func (d listening) Close() error {
 	d.l.Close()
 	return d.Store.Close()
-}
-
-// sharedAllowances are the per-address limits' allowances in a PostgreSQL
-// database, which every instance on it shares; nil for SQLite, where the
-// one instance keeps them in memory.
-func sharedAllowances(ctx context.Context, st database) (*postgres.Allowances, error) {
-	pg, ok := st.(listening)
-	if !ok {
-		return nil, nil
-	}
-	al, err := pg.Allowances(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("rate limits: %w", err)
-	}
-	return al, nil
 }
 
 // databaseName is db as it may be logged: a URL's password is replaced by

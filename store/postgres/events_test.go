@@ -24,18 +24,18 @@ import (
 	"stackfit/store/storetest"
 )
 
-// peer is one stackfit instance's share of the events: its store, the
+// listeningInstance is one stackfit process's share of the events: its store, the
 // hub its boards subscribe to, and the listener feeding that hub.
-type peer struct {
+type listeningInstance struct {
 	st  *Store
 	hub *events.Hub
 	l   *Listener
 	log *logBuffer
 }
 
-// newPeer opens a store and its listener on d, as serve does, until the
+// newListeningInstance opens a store and its listener on d, as serve does, until the
 // test ends (the listener stops first, then the store closes).
-func newPeer(t *testing.T, d pgDatabase) peer {
+func newListeningInstance(t *testing.T, d pgDatabase) listeningInstance {
 	t.Helper()
 	ctx := context.Background()
 	hub := events.NewHub()
@@ -50,7 +50,7 @@ func newPeer(t *testing.T, d pgDatabase) peer {
 		t.Fatal(err)
 	}
 	t.Cleanup(l.Close)
-	return peer{st: st, hub: hub, l: l, log: log}
+	return listeningInstance{st: st, hub: hub, l: l, log: log}
 }
 
 // logBuffer keeps what the listener logs, for the test to read.
@@ -98,7 +98,7 @@ func next(t *testing.T, ch <-chan stackfit.Event, what string) stackfit.Event {
 func TestEventsReachOtherInstances(t *testing.T) {
 	ctx := context.Background()
 	d := newDatabase(t)
-	a, b := newPeer(t, d), newPeer(t, d)
+	a, b := newListeningInstance(t, d), newListeningInstance(t, d)
 	w, _, err := a.st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Across"})
 	if err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func TestEventsReachOtherInstances(t *testing.T) {
 func TestUncommittedWritesNotifyNothing(t *testing.T) {
 	ctx := context.Background()
 	d := newDatabase(t)
-	a, b := newPeer(t, d), newPeer(t, d)
+	a, b := newListeningInstance(t, d), newListeningInstance(t, d)
 	w, _, err := a.st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Refused"})
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestUncommittedWritesNotifyNothing(t *testing.T) {
 
 // listenerPIDs are the backends of inst's listening connection, found as an
 // operator would: by its application_name.
-func listenerPIDs(t *testing.T, d pgDatabase, inst peer) []int32 {
+func listenerPIDs(t *testing.T, d pgDatabase, inst listeningInstance) []int32 {
 	t.Helper()
 	rows, err := d.pool.Query(context.Background(),
 		`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, "stackfit events "+inst.st.origin)
@@ -247,7 +247,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func TestListenerResyncsAfterReconnect(t *testing.T) {
 	ctx := context.Background()
 	d := newDatabase(t)
-	a, b := newPeer(t, d), newPeer(t, d)
+	a, b := newListeningInstance(t, d), newListeningInstance(t, d)
 	w, _, err := a.st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Cut"})
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +319,7 @@ func TestListenerStopsWithItsContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inst := peer{st: st}
+	inst := listeningInstance{st: st}
 	if pids := listenerPIDs(t, d, inst); len(pids) != 1 {
 		t.Fatalf("listening backends %v, want one", pids)
 	}
@@ -441,7 +441,7 @@ func TestListenerReplacesASilentConnection(t *testing.T) {
 	ctx := context.Background()
 	d := newDatabase(t)
 	f, viaFreezer := newFreezer(t, d.url)
-	a := newPeer(t, d)
+	a := newListeningInstance(t, d)
 	hub := events.NewHub()
 	st, err := Open(ctx, viaFreezer, PublishTo(hub))
 	if err != nil {
