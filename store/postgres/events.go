@@ -184,7 +184,7 @@ func (l *Listener) deliver(payload string) {
 	}
 	switch {
 	case !ok || m.Kind == "":
-		l.log.Warn("ignored an unreadable event notification", "payload", payload)
+		l.log.Warn("ignored an unreadable event notification", "bytes", len(payload))
 	case m.Origin == l.origin:
 		// published by this instance's store after its commit
 	default:

@@ -182,6 +182,10 @@ func (s *Store) inTx(ctx context.Context, f func(context.Context, pgx.Tx) error)
 // notify tells the other instances what changed, inside the change's
 // transaction: PostgreSQL delivers the notification when (and only if) it
 // commits, and a notification that cannot be queued fails the change.
+// The price: PostgreSQL commits notifying transactions one at a time (a
+// database-wide lock held through the commit's WAL flush, so notifications
+// queue in commit order), so changes that could commit side by side share
+// no flush; see README's figures.
 func (s *Store) notify(ctx context.Context, tx pgx.Tx, code string, kind stackfit.EventKind, participant string) error {
 	payload, err := json.Marshal(notification{Workshop: code, Kind: kind, Participant: participant, Origin: s.origin})
 	if err != nil {
