@@ -24,8 +24,8 @@ type Event struct {
 }
 
 // EventPublisher tells those watching a workshop what changed. The store
-// publishes as part of each write (SQLite after the commit; a database with
-// notifications could publish inside the transaction), so a change and its
+// publishes as part of each write (after the commit; PostgreSQL also
+// notifies the other instances inside the transaction), so a change and its
 // event cannot part.
 type EventPublisher interface {
 	Publish(workshop string, kind EventKind, participant string) Event
@@ -35,12 +35,15 @@ type EventPublisher interface {
 type EventService interface {
 	EventPublisher
 	// Subscribe returns the events of one workshop from now on, and a
-	// function to stop. The channel is closed when stopped or when the
-	// reader falls too far behind (it then reads the whole state afresh).
+	// function to stop. The channel is closed when stopped, when the
+	// reader falls too far behind, or when the instance may have missed
+	// events (another instance's, on PostgreSQL): the reader then reads
+	// the whole state afresh.
 	Subscribe(workshop string) (<-chan Event, func())
 	// Latest is the ID of the workshop's latest event, 0 before its
-	// first; it changes with every change to the workshop, and is how the
-	// app knows a summary it keeps is still current.
+	// first; it changes with every change to the workshop (and whenever
+	// the instance may have missed one), and is how the app knows a
+	// summary it keeps is still current.
 	Latest(workshop string) uint64
 }
 

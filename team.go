@@ -26,6 +26,9 @@ const teamCacheSize = 64
 // before the participants, so a Team tagged with version v was read after
 // every change up to event v was committed. A change committed but not yet
 // published may already show; its event then makes the next read tally again.
+// Another instance's change (on PostgreSQL) is published here when its
+// notification arrives, also after its commit; when notifications may have
+// been lost, the hub's Resync moves every workshop's version on.
 type teamCache struct {
 	mu      sync.Mutex
 	entries map[string]*teamEntry // by join code

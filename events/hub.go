@@ -2,9 +2,11 @@
 // what happens in a workshop (a person joins or submits, the facilitator
 // reveals or closes) to the boards watching it.
 //
-// The hub lives in one process's memory: a board connected to another
-// instance of stackfit would not hear of it. One instance serves a
-// workshop's few hundred people easily; see README.
+// The hub lives in one process's memory. On SQLite that is the whole story:
+// one instance serves a workshop. On PostgreSQL, where several instances
+// share the database, store/postgres's Listener feeds each instance's hub
+// with the changes the others make (LISTEN/NOTIFY), and calls Resync when
+// it may have missed some.
 package events
 
 import (
@@ -30,22 +32,43 @@ type Hub struct {
 	// latest is each workshop's latest event id: one small entry per
 	// workshop changed since start.
 	latest map[string]uint64
+	// resynced is the id the last Resync took: every workshop's Latest is
+	// at least this, so one counter marks them all changed, in O(1).
+	resynced uint64
 }
 
 func NewHub() *Hub {
 	return &Hub{subs: map[string]map[chan stackfit.Event]struct{}{}, latest: map[string]uint64{}}
 }
 
-// Latest is the ID of the workshop's latest event, 0 before its first.
+// Latest is the ID of the workshop's latest event, or of the latest
+// Resync when that came later; 0 before either.
 func (h *Hub) Latest(workshop string) uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.latest[workshop]
+	return max(h.latest[workshop], h.resynced)
+}
+
+// Resync tells everyone watching that events may have been missed (the
+// instance lost its connection to the other instances' events): it closes
+// every subscriber's channel, as for a reader fallen behind, so each board
+// reconnects and reads the whole state afresh, and it changes every
+// workshop's Latest, so no summary kept from before is taken as current.
+func (h *Hub) Resync() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last++
+	h.resynced = h.last
+	for workshop, subs := range h.subs {
+		for ch := range subs {
+			h.remove(workshop, ch)
+		}
+	}
 }
 
 // Subscribe returns the events of one workshop from now on, and a function
-// to stop. The channel is closed when stopped or when the reader falls too
-// far behind.
+// to stop. The channel is closed when stopped, when the reader falls too
+// far behind, or by Resync.
 func (h *Hub) Subscribe(workshop string) (<-chan stackfit.Event, func()) {
 	ch := make(chan stackfit.Event, buffer)
 	h.mu.Lock()

@@ -101,3 +101,43 @@ func TestLatestIsEachWorkshopsLastEvent(t *testing.T) {
 		}
 	}
 }
+
+func TestResyncEndsStreamsAndChangesLatest(t *testing.T) {
+	h := NewHub()
+	a, stopA := h.Subscribe("AAAAAA")
+	defer stopA()
+	b, stopB := h.Subscribe("BBBBBB")
+	defer stopB()
+	h.Publish("AAAAAA", stackfit.EventSubmitted, "p1") // id 1
+	<-a
+	before := map[string]uint64{"AAAAAA": h.Latest("AAAAAA"), "CCCCCC": h.Latest("CCCCCC")}
+
+	h.Resync()
+	for name, ch := range map[string]<-chan stackfit.Event{"AAAAAA": a, "BBBBBB": b} {
+		if e, open := <-ch; open {
+			t.Errorf("%s: subscriber still open after Resync, got %+v", name, e)
+		}
+	}
+	if n := h.Subscribers("AAAAAA") + h.Subscribers("BBBBBB"); n != 0 {
+		t.Errorf("%d subscribers left after Resync", n)
+	}
+	// Every workshop's Latest moves on, the ones never heard of included:
+	// a summary kept under the old value is read again.
+	for code, was := range before {
+		if got := h.Latest(code); got <= was {
+			t.Errorf("Latest(%s) = %d after Resync, was %d: want it to grow", code, got, was)
+		}
+	}
+	// Events after it flow again, with ids above the resync's.
+	resynced := h.Latest("CCCCCC")
+	c, stopC := h.Subscribe("AAAAAA")
+	defer stopC()
+	e := h.Publish("AAAAAA", stackfit.EventRevealed, "")
+	if got := <-c; got != e || e.ID <= resynced {
+		t.Errorf("after Resync got %+v (published %+v), want an id above %d", got, e, resynced)
+	}
+	if got := h.Latest("AAAAAA"); got != e.ID {
+		t.Errorf("Latest(AAAAAA) = %d, want the new event's %d", got, e.ID)
+	}
+	stopA() // stopping a channel Resync closed must not panic
+}

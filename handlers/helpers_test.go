@@ -16,6 +16,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"stackfit"
+	"stackfit/events"
 	"stackfit/handlers"
 	"stackfit/rules"
 	"stackfit/stackfittest"
@@ -28,6 +29,7 @@ type testApp struct {
 	rules  *rules.Ruleset
 	dbPath string
 	store  *store.Store
+	hub    *events.Hub // what the store publishes to and the streams hear
 	srv    *httptest.Server
 }
 
@@ -86,7 +88,7 @@ func startTunedApp(t *testing.T, dbPath string, cfg handlers.Config, tune func(*
 	srv := httptest.NewUnstartedServer(h)
 	tune(srv.Config)
 	srv.Start()
-	app := &testApp{t: t, rules: rs, dbPath: dbPath, store: st, srv: srv}
+	app := &testApp{t: t, rules: rs, dbPath: dbPath, store: st, hub: c.Hub, srv: srv}
 	t.Cleanup(app.stop)
 	return app
 }

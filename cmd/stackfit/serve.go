@@ -211,13 +211,14 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		return err
 	}
 	// The store publishes each workshop change to the hub, which carries it
-	// to the live boards; the app reads and writes through the store.
+	// to the live boards (on PostgreSQL, the other instances' changes too);
+	// the app reads and writes through the store.
 	hub := events.NewHub()
 	var m *metrics.Metrics // nil: nothing is counted
 	if c.metricsAddr != "" {
 		m = metrics.New()
 	}
-	st, err := openDatabase(ctx, c.db, hub, m)
+	st, err := openDatabase(ctx, c.db, hub, m, log)
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", databaseName(c.db), err)
 	}

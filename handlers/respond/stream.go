@@ -61,8 +61,9 @@ func WriteEvent(w io.Writer, id, event string, data []byte) {
 
 // Listen hands each event to handle, and keeps the connection alive, until
 // handle returns false, the browser goes away, stopping closes (the server
-// shuts down), or the subscriber fell behind (the browser reconnects and
-// gets the whole state).
+// shuts down), or the subscription closed: the subscriber fell behind, or
+// the instance may have missed events (the browser reconnects and gets the
+// whole state).
 func Listen(c echo.Context, w *echo.Response, stopping <-chan struct{}, evs <-chan stackfit.Event, handle func(stackfit.Event) bool) {
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()

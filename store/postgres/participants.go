@@ -73,12 +73,15 @@ func (s *Store) savedResult(p stackfit.Participant, err error) (stackfit.Partici
 	return p, err
 }
 
-// change runs f in a transaction and publishes event once it is committed.
+// change runs f in a transaction that also notifies the other instances of
+// event, and publishes event locally once it is committed.
 func (s *Store) change(ctx context.Context, code, what string, event stackfit.EventKind, f func(context.Context, pgx.Tx) (stackfit.Participant, error)) (stackfit.Participant, error) {
 	var p stackfit.Participant
 	err := s.inTx(ctx, func(ctx context.Context, tx pgx.Tx) (err error) {
-		p, err = f(ctx, tx)
-		return err
+		if p, err = f(ctx, tx); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, code, event, p.ID)
 	})
 	if err != nil {
 		return stackfit.Participant{}, fmt.Errorf("%s workshop %s: %w", what, code, err)
@@ -259,7 +262,7 @@ func (s *Store) RemoveParticipant(ctx context.Context, code, id string) error {
 		if tag.RowsAffected() == 0 {
 			return stackfit.ErrNotFound
 		}
-		return nil
+		return s.notify(ctx, tx, code, stackfit.EventRemoved, id)
 	})
 	if err != nil {
 		return fmt.Errorf("remove participant %s of workshop %s: %w", id, code, err)

@@ -1,8 +1,9 @@
 // Package postgres keeps stackfit's results and workshops in PostgreSQL, so
 // several instances can share them: it implements stackfit.Store as store/
-// (SQLite) does, with the same guarantees and error codes, and publishes each
-// workshop change to the stackfit.EventPublisher it is given once the change
-// is committed.
+// (SQLite) does, with the same guarantees and error codes. Each workshop
+// change runs pg_notify in its own transaction, so the other instances hear
+// of exactly the changes that commit (see Listener), and is published to the
+// stackfit.EventPublisher the store is given once it is committed.
 //
 // Where SQLite orders writers with one writer goroutine, PostgreSQL has many
 // writers at once, on every instance. A join or submission first takes the
@@ -20,6 +21,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -48,6 +50,9 @@ type Store struct {
 	cfg     *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
 	events  stackfit.EventPublisher
 	metrics *metrics.Metrics // nil counts nothing
+	// origin names this store in its notifications, so that its own
+	// Listener skips what the store already published locally.
+	origin string
 	// writeDeadline bounds each write, its wait for a connection and for
 	// the workshop's row lock included.
 	writeDeadline time.Duration
@@ -132,7 +137,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	s := &Store{pool: pool, cfg: cfg, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline}
+	s := &Store{pool: pool, cfg: cfg, events: stackfit.NoEvents{}, writeDeadline: WriteDeadline, origin: newOrigin()}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -196,9 +201,26 @@ func (s *Store) inTx(ctx context.Context, f func(context.Context, pgx.Tx) error)
 	return unavailable(ctx, err)
 }
 
-// publish tells those watching the workshop what changed; called once the
-// change is committed. This is the seam for events across instances: a
-// NOTIFY publisher would run pg_notify inside the transaction instead.
+// notify tells the other instances what changed, inside the change's
+// transaction: PostgreSQL delivers the notification when (and only if) it
+// commits, and a notification that cannot be queued fails the change.
+// The price: PostgreSQL commits notifying transactions one at a time (a
+// database-wide lock held through the commit's WAL flush, so notifications
+// queue in commit order), so changes that could commit side by side share
+// no flush; see README's figures.
+func (s *Store) notify(ctx context.Context, tx pgx.Tx, code string, kind stackfit.EventKind, participant string) error {
+	payload, err := json.Marshal(notification{Workshop: code, Kind: kind, Participant: participant, Origin: s.origin})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `SELECT pg_notify($1, $2)`, channel, string(payload))
+	return err
+}
+
+// publish tells those watching the workshop on this instance what changed;
+// called once the change is committed, so a person sent on to a page of this
+// instance sees their own change at once, without waiting for the
+// notification to come back (the Listener skips it).
 func (s *Store) publish(code string, kind stackfit.EventKind, participant string) {
 	s.events.Publish(code, kind, participant)
 }

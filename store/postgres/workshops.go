@@ -126,7 +126,8 @@ func (s *Store) Unlock(ctx context.Context, code string) (stackfit.Workshop, err
 }
 
 // update applies set (constant SQL of this file, never input; $2 on is
-// args) to the workshop, publishes event after the commit and returns the
+// args) to the workshop, notifies the other instances of event in the same
+// transaction, publishes it locally after the commit and returns the
 // workshop as it now is; verb names the action in errors.
 func (s *Store) update(ctx context.Context, code, set, verb string, event stackfit.EventKind, args ...any) (stackfit.Workshop, error) {
 	code, ok := workshop.ParseCode(code)
@@ -142,8 +143,10 @@ func (s *Store) update(ctx context.Context, code, set, verb string, event stackf
 		if tag.RowsAffected() == 0 {
 			return stackfit.ErrNotFound
 		}
-		w, err = readWorkshop(ctx, tx, code)
-		return err
+		if w, err = readWorkshop(ctx, tx, code); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, code, event, "")
 	})
 	if err != nil {
 		return stackfit.Workshop{}, fmt.Errorf("%s workshop %s: %w", verb, code, err)
