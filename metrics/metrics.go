@@ -59,14 +59,14 @@ func New() *Metrics {
 	})
 	m.commits = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "stackfit_store_commit_seconds",
-		Help: "Time from BEGIN to a durable COMMIT of one group-commit transaction.",
+		Help: "Time from BEGIN to a durable COMMIT of one store transaction (SQLite: a group commit).",
 		// A commit is an fsync or two: milliseconds on a disk, up to
 		// seconds when another process holds the write lock.
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	})
 	m.batches = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "stackfit_store_commit_writes",
-		Help:    "Writes that shared one committed transaction (group commit, at most 64).",
+		Help:    "Writes that shared one committed transaction (SQLite's group commit, at most 64; PostgreSQL: 1).",
 		Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
 	})
 	m.keptPages = prometheus.NewCounterVec(prometheus.CounterOpts{

@@ -25,11 +25,11 @@ type database interface {
 // URL is PostgreSQL, which several instances can share; anything else is
 // the path of a SQLite file. Either publishes each workshop change to hub;
 // on PostgreSQL the hub also hears the other instances' changes, until ctx
-// ends or the database is closed. Only SQLite times its commits for the
-// metrics (m; nil counts nothing).
+// ends or the database is closed. Both time their commits and count the
+// results saved in m (nil counts nothing).
 func openDatabase(ctx context.Context, db string, hub *events.Hub, m *metrics.Metrics, log *slog.Logger) (database, error) {
 	if postgres.IsURL(db) {
-		st, err := postgres.Open(ctx, db, postgres.PublishTo(hub))
+		st, err := postgres.Open(ctx, db, postgres.PublishTo(hub), postgres.WithMetrics(m))
 		if err != nil {
 			return nil, err
 		}

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"stackfit/events"
 	"stackfit/store/storetest"
 )
 
@@ -104,4 +106,21 @@ func TestEventsAcrossInstancesOnPostgres(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Error("A did not stop within 15 s of SIGTERM")
 	}
+}
+
+// openDatabase's PostgreSQL store, wrapped with its listener, still keeps
+// the rate limits' allowances in the database: the wrapper must not make
+// serve fall back to each instance's memory.
+func TestPostgresDatabaseSharesAllowances(t *testing.T) {
+	ctx := context.Background()
+	db, err := openDatabase(ctx, storetest.PostgresDatabase(t), events.NewHub(), nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	al, err := sharedAllowances(ctx, db)
+	if err != nil || al == nil {
+		t.Fatalf("sharedAllowances = %v, %v; want the database's", al, err)
+	}
+	al.Close()
 }

@@ -21,6 +21,17 @@ func BenchmarkWorkshopBurst(b *testing.B) {
 	storetest.BenchmarkWorkshopBurst(b, newDatabase(b))
 }
 
+// BenchmarkCreateWorkshop: a workshop of the default capacity, whose places
+// (one row each) are made with it.
+func BenchmarkCreateWorkshop(b *testing.B) {
+	st := newDatabase(b).Open(b, nil)
+	for b.Loop() {
+		if _, _, err := st.CreateWorkshop(context.Background(), stackfit.NewWorkshop{Title: "Kick-off", Capacity: stackfit.DefaultCapacity}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkEventAcrossInstances: how long after a change starts on one
 // instance (its transaction, NOTIFY, commit) another instance's board hears
 // of it (LISTEN, hub), one change at a time; ns/op is the whole round.

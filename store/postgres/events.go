@@ -98,6 +98,8 @@ func (s *Store) listen(ctx context.Context, feed Feed, log *slog.Logger, t timin
 	if err != nil {
 		return nil, fmt.Errorf("listen for events: %w", err)
 	}
+	// The instance's name in pg_stat_activity, to find its connection.
+	log.Info("listening for other instances' changes", "instance", s.origin)
 	ctx, l.cancel = context.WithCancel(ctx)
 	go l.run(ctx, conn)
 	return l, nil
@@ -184,7 +186,7 @@ func (l *Listener) deliver(payload string) {
 	}
 	switch {
 	case !ok || m.Kind == "":
-		l.log.Warn("ignored an unreadable event notification", "payload", payload)
+		l.log.Warn("ignored an unreadable event notification", "bytes", len(payload))
 	case m.Origin == l.origin:
 		// published by this instance's store after its commit
 	default:

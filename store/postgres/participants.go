@@ -25,11 +25,7 @@ func (s *Store) Join(ctx context.Context, code, name string) (stackfit.Participa
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
 	return s.change(ctx, code, "join", stackfit.EventJoined, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
-		w, err := openForJoining(ctx, tx, code)
-		if err != nil {
-			return stackfit.Participant{}, err
-		}
-		return join(ctx, tx, w, name, nil)
+		return join(ctx, tx, code, name, nil)
 	})
 }
 
@@ -40,16 +36,16 @@ func (s *Store) Submit(ctx context.Context, code, participantID string, answers 
 	if !ok || !stackfit.ValidID(participantID) {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+	return s.savedResult(s.change(ctx, code, "submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
 		res, err := insertResult(ctx, tx, "", answers, ev)
 		if err != nil {
 			return stackfit.Participant{}, err
 		}
-		if _, err := lockOpen(ctx, tx, code, forSubmitting); err != nil {
+		if err := lockOpen(ctx, tx, code); err != nil {
 			return stackfit.Participant{}, err
 		}
 		return submit(ctx, tx, code, participantID, res)
-	})
+	}))
 }
 
 // JoinAndSubmit is Join and Submit in one transaction, publishing
@@ -59,17 +55,22 @@ func (s *Store) JoinAndSubmit(ctx context.Context, code, name string, answers ru
 	if !ok {
 		return stackfit.Participant{}, stackfit.ErrNotFound
 	}
-	return s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
-		res, err := insertResult(ctx, tx, "", answers, ev)
-		if err != nil {
-			return stackfit.Participant{}, err
-		}
-		w, err := openForJoining(ctx, tx, code)
-		if err != nil {
-			return stackfit.Participant{}, err
-		}
-		return join(ctx, tx, w, name, &res)
-	})
+	// Prepared outside the transaction: nothing slow while it is open.
+	res, a, e, err := stackfit.PrepareResult("", answers, ev, now())
+	if err != nil {
+		return stackfit.Participant{}, fmt.Errorf("join and submit to workshop %s: %w", code, err)
+	}
+	return s.savedResult(s.change(ctx, code, "join and submit to", stackfit.EventSubmitted, func(ctx context.Context, tx pgx.Tx) (stackfit.Participant, error) {
+		return join(ctx, tx, code, name, &submission{res, a, e})
+	}))
+}
+
+// savedResult counts the result a committed submission made.
+func (s *Store) savedResult(p stackfit.Participant, err error) (stackfit.Participant, error) {
+	if err == nil {
+		s.metrics.ResultSaved()
+	}
+	return p, err
 }
 
 // change runs f in a transaction that also notifies the other instances of
@@ -89,67 +90,135 @@ func (s *Store) change(ctx context.Context, code, what string, event stackfit.Ev
 	return p, nil
 }
 
-// The row locks a change takes on its workshop, held to its commit. They
-// are what the SQLite store's single writer gives for free. The close (an
-// UPDATE) conflicts with both, so a join or submission either commits
-// before the close or waits for it and sees the workshop closed: none is
-// stored while closed, on any instance.
-const (
-	// forJoining orders joins one after another: the count a join reads
-	// cannot change before its insert, so the cap holds.
-	forJoining = "FOR UPDATE"
-	// forSubmitting lets submissions of people already in run side by
-	// side (they share the lock) while keeping out a close.
-	forSubmitting = "FOR SHARE"
-)
+// The row locks a change takes on its workshop, held to its commit. The
+// close and the lock (UPDATEs) conflict with them, so a join or submission
+// either commits before the close or waits for it and sees the workshop
+// closed (or locked): none is stored while closed, on any instance. Joins
+// and submissions share the lock, so one workshop's commit side by side;
+// what holds joins to the cap is the places table (claimSkipping).
+const forChanging = "FOR SHARE"
 
-// lockOpen takes the workshop's row lock (mode, a constant above), then
-// reads the workshop, refusing a closed one. Anything slow (the result's
-// JSON, its insert) comes before it, since the lock is held to the commit
-// and, for joins, is where one workshop's joins queue.
-func lockOpen(ctx context.Context, tx pgx.Tx, code, mode string) (stackfit.Workshop, error) {
-	var locked string
-	if err := tx.QueryRow(ctx, `SELECT code FROM workshops WHERE code = $1 `+mode, code).Scan(&locked); err != nil {
-		return stackfit.Workshop{}, noRows(err)
-	}
-	// Read in a statement of its own, after the lock: under READ COMMITTED
-	// it sees every join and close committed before we got the lock (a
-	// subquery in the locking SELECT would count as of before the wait).
-	w, err := readWorkshop(ctx, tx, code)
-	if err == nil && w.Closed {
-		err = stackfit.ErrClosed
-	}
-	return w, err
+// lockStatement takes the workshop's row lock and reads whether it is
+// closed or locked. One statement is enough: under READ COMMITTED, a row
+// lock that waited for a close returns the row as the close left it (only
+// subqueries would read as of before the wait).
+const lockStatement = `SELECT closed_at IS NOT NULL, locked_at IS NOT NULL FROM workshops WHERE code = $1 ` + forChanging
+
+// lockOpen takes the workshop's row lock and refuses a closed workshop.
+// Anything slow (the result's JSON, its insert) comes before it, since the
+// lock is held to the commit and keeps a close waiting.
+func lockOpen(ctx context.Context, tx pgx.Tx, code string) error {
+	var closed, locked bool
+	return refuseClosed(tx.QueryRow(ctx, lockStatement, code).Scan(&closed, &locked), closed)
 }
 
-func openForJoining(ctx context.Context, tx pgx.Tx, code string) (stackfit.Workshop, error) {
-	return lockOpen(ctx, tx, code, forJoining)
-}
-
-// join adds a participant to w (read under the row lock) unless it is
-// locked or full; with res, already submitted with that result.
-func join(ctx context.Context, tx pgx.Tx, w stackfit.Workshop, name string, res *stackfit.Result) (stackfit.Participant, error) {
+func refuseClosed(scanErr error, closed bool) error {
 	switch {
-	case w.Locked:
-		return stackfit.Participant{}, stackfit.ErrLocked
-	case w.PlacesLeft() == 0:
-		return stackfit.Participant{}, stackfit.ErrFull
+	case scanErr != nil:
+		return noRows(scanErr)
+	case closed:
+		return stackfit.ErrClosed
 	}
+	return nil
+}
+
+// submission is a result to store with a join: the result and its JSON
+// (stackfit.PrepareResult).
+type submission struct {
+	res                 stackfit.Result
+	answers, evaluation []byte
+}
+
+// join adds a participant to the workshop unless it is closed, locked or
+// has no free place; with sub, already submitted with that result. Its
+// statements go in one round trip (a pgx.Batch), in the order they would
+// run one by one: the result, the row lock with the read of closed and
+// locked, the participant, their place. Whatever is refused, the
+// transaction rolls back what the batch wrote.
+func join(ctx context.Context, tx pgx.Tx, code, name string, sub *submission) (stackfit.Participant, error) {
 	p := stackfit.Participant{ID: stackfit.NewID(), Name: name, JoinedAt: now()}
-	if res == nil {
-		_, err := tx.Exec(ctx, `INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
-			p.ID, w.Code, p.Name, p.JoinedAt)
-		return p, err
+	b := &pgx.Batch{}
+	if sub == nil {
+		b.Queue(lockStatement, code)
+		b.Queue(`INSERT INTO participants (id, workshop, name, joined_at) VALUES ($1, $2, $3, $4)`,
+			p.ID, code, p.Name, p.JoinedAt)
+	} else {
+		r := sub.res
+		b.Queue(`INSERT INTO results (id, created_at, name, ruleset, answers, evaluation) VALUES ($1, $2, $3, $4, $5, $6)`,
+			r.ID, r.CreatedAt, r.Name, r.Ruleset, json.RawMessage(sub.answers), json.RawMessage(sub.evaluation))
+		b.Queue(lockStatement, code)
+		// The submission copied from the result row (as submit does).
+		b.Queue(`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
+			 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
+			p.ID, code, p.Name, p.JoinedAt, r.ID)
 	}
-	// One statement, the submission copied from the result row (as submit does).
-	_, err := tx.Exec(ctx,
-		`INSERT INTO participants (id, workshop, name, joined_at, submitted_at, answers, evaluation, result_id)
-		 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
-		p.ID, w.Code, p.Name, p.JoinedAt, res.ID)
+	// The place after the participant: it references them.
+	b.Queue(claimSkipping, code, p.ID)
+	claimed, err := func() (bool, error) {
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		if sub != nil {
+			if _, err := br.Exec(); err != nil {
+				return false, err
+			}
+		}
+		var closed, locked bool
+		if err := refuseClosed(br.QueryRow().Scan(&closed, &locked), closed); err != nil {
+			return false, err
+		}
+		if locked {
+			return false, stackfit.ErrLocked
+		}
+		if _, err := br.Exec(); err != nil {
+			return false, err
+		}
+		tag, err := br.Exec()
+		if err != nil {
+			return false, err
+		}
+		return tag.RowsAffected() == 1, br.Close()
+	}()
 	if err != nil {
 		return stackfit.Participant{}, err
 	}
-	return submitted(p, *res), nil
+	if !claimed {
+		if err := claimWaitingPlace(ctx, tx, code, p.ID); err != nil {
+			return stackfit.Participant{}, err
+		}
+	}
+	if sub != nil {
+		p = submitted(p, sub.res)
+	}
+	return p, nil
+}
+
+// Claiming a place: the first free one that no other join holds (SKIP
+// LOCKED), so concurrent joins take different places without waiting.
+// Only when every free place is held by joins in flight does one wait
+// (claimWaiting): one of them may roll back and free its place, and ErrFull
+// must mean full. A place taken since our statement's snapshot is
+// re-checked on locking (READ COMMITTED's re-check of an updated row) and
+// passed over, so no place is taken twice.
+const (
+	claimSkipping = `UPDATE places SET participant = $2
+		WHERE (workshop, n) = (SELECT workshop, n FROM places WHERE workshop = $1 AND participant IS NULL
+		                       ORDER BY n LIMIT 1 FOR UPDATE SKIP LOCKED)`
+	claimWaiting = `UPDATE places SET participant = $2
+		WHERE (workshop, n) = (SELECT workshop, n FROM places WHERE workshop = $1 AND participant IS NULL
+		                       ORDER BY n LIMIT 1 FOR UPDATE)`
+)
+
+// claimWaitingPlace gives participant a free place of the workshop,
+// waiting for the joins in flight that hold one, or answers ErrFull.
+func claimWaitingPlace(ctx context.Context, tx pgx.Tx, code, participant string) error {
+	tag, err := tx.Exec(ctx, claimWaiting, code, participant)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return stackfit.ErrFull
+	}
+	return nil
 }
 
 // submit makes res (stored in this transaction) the participant's latest submission.

@@ -6,10 +6,12 @@
 // stackfit.EventPublisher the store is given once it is committed.
 //
 // Where SQLite orders writers with one writer goroutine, PostgreSQL has many
-// writers at once: a change to a workshop (a join, a submission, a close)
-// first locks the workshop's row (SELECT … FOR UPDATE), so joins and
-// submissions are ordered against each other and against the close, across
-// every instance.
+// writers at once, on every instance. A join or submission first takes the
+// workshop's row FOR SHARE, which the close's and the lock's UPDATE wait
+// for, so none is stored once the workshop is closed; joins and submissions
+// share that lock and commit side by side. The cap is a table of places,
+// one row per place, which a join claims with FOR UPDATE SKIP LOCKED: no
+// free place, no join.
 //
 // Allowances (allowances.go) keep the per-address rate limits in the same
 // database, so those hold across instances too.
@@ -36,6 +38,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"stackfit"
+	"stackfit/metrics"
 )
 
 //go:embed migrations/*.sql
@@ -43,9 +46,10 @@ var migrationFiles embed.FS
 
 // Store is the database. It is safe for concurrent use.
 type Store struct {
-	pool   *pgxpool.Pool
-	cfg    *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
-	events stackfit.EventPublisher
+	pool    *pgxpool.Pool
+	cfg     *pgxpool.Config // the pool's, for the allowances' own (allowances.go)
+	events  stackfit.EventPublisher
+	metrics *metrics.Metrics // nil counts nothing
 	// origin names this store in its notifications, so that its own
 	// Listener skips what the store already published locally.
 	origin string
@@ -78,6 +82,13 @@ type Option func(*Store)
 // Without it the store publishes nowhere.
 func PublishTo(p stackfit.EventPublisher) Option {
 	return func(s *Store) { s.events = p }
+}
+
+// WithMetrics makes the store time its commits and count the results saved
+// in m, as the SQLite store does; each transaction is one write here, since
+// PostgreSQL commits concurrent transactions together by itself.
+func WithMetrics(m *metrics.Metrics) Option {
+	return func(s *Store) { s.metrics = m }
 }
 
 // WithWriteDeadline replaces WriteDeadline (tests shorten it).
@@ -171,17 +182,32 @@ func (s *Store) Close() error {
 }
 
 // inTx runs f in a transaction, within the write deadline, and commits it
-// when f returns nil. Failures that say "not now" become EUNAVAILABLE.
+// when f returns nil, timing the commit for the metrics from its BEGIN (the
+// wait for a connection is not the database's). Failures that say "not
+// now" become EUNAVAILABLE.
 func (s *Store) inTx(ctx context.Context, f func(context.Context, pgx.Tx) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.writeDeadline)
 	defer cancel()
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return f(ctx, tx) })
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return unavailable(ctx, err)
+	}
+	defer conn.Release()
+	began := time.Now()
+	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error { return f(ctx, tx) })
+	if err == nil {
+		s.metrics.Committed(1, time.Since(began))
+	}
 	return unavailable(ctx, err)
 }
 
 // notify tells the other instances what changed, inside the change's
 // transaction: PostgreSQL delivers the notification when (and only if) it
 // commits, and a notification that cannot be queued fails the change.
+// The price: PostgreSQL commits notifying transactions one at a time (a
+// database-wide lock held through the commit's WAL flush, so notifications
+// queue in commit order), so changes that could commit side by side share
+// no flush; see README's figures.
 func (s *Store) notify(ctx context.Context, tx pgx.Tx, code string, kind stackfit.EventKind, participant string) error {
 	payload, err := json.Marshal(notification{Workshop: code, Kind: kind, Participant: participant, Origin: s.origin})
 	if err != nil {

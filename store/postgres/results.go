@@ -24,6 +24,7 @@ func (s *Store) SaveResult(ctx context.Context, name string, answers rules.Answe
 	if err != nil {
 		return stackfit.Result{}, fmt.Errorf("save result: %w", err)
 	}
+	s.metrics.ResultSaved()
 	return res, nil
 }
 

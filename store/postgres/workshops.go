@@ -45,7 +45,9 @@ func (s *Store) CreateWorkshop(ctx context.Context, nw stackfit.NewWorkshop) (st
 				return err
 			}
 			if tag.RowsAffected() == 1 { // the code was free
-				return nil
+				// One row per place, which joins claim (claimPlace).
+				_, err := tx.Exec(ctx, `INSERT INTO places (workshop, n) SELECT $1, generate_series(1, $2::integer)`, w.Code, w.Capacity)
+				return err
 			}
 		}
 		return fmt.Errorf("no free join code in %d attempts", codeAttempts)
@@ -96,8 +98,9 @@ func (s *Store) Reveal(ctx context.Context, code string) (stackfit.Workshop, err
 }
 
 // CloseWorkshop stops the workshop taking participants and submissions. Its
-// UPDATE waits for the row lock a join or submission in flight holds, and
-// those that come after see it closed: none is stored after the close.
+// UPDATE waits for the row lock (FOR SHARE) each join or submission in
+// flight holds, and those that come after see it closed: none is stored
+// after the close.
 func (s *Store) CloseWorkshop(ctx context.Context, code string) (stackfit.Workshop, error) {
 	return s.update(ctx, code, `closed_at = COALESCE(closed_at, $2)`, "close", stackfit.EventClosed, now())
 }

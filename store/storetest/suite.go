@@ -57,6 +57,8 @@ func Run(t *testing.T, newDatabase func(t *testing.T) Database) {
 		{"CapacityUnderConcurrentJoins", testCapacityUnderConcurrentJoins},
 		{"CapacityAcrossInstances", testCapacityAcrossInstances},
 		{"CloseRacingSubmissions", testCloseRacingSubmissions},
+		{"ChangeRacingJoins", testChangeRacingJoins},
+		{"RemovalsRacingJoins", testRemovalsRacingJoins},
 		{"LockRemoveAndRejoin", testLockRemoveAndRejoin},
 		{"EventsAfterCommit", testEventsAfterCommit},
 	}

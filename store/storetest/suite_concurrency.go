@@ -173,3 +173,142 @@ func testEventsAfterCommit(t *testing.T, db Database) {
 		}
 	}
 }
+
+// A close or a lock racing joins (Join and JoinAndSubmit, through two
+// servers): every join acknowledged is stored, every refused one stored
+// nothing, and none that started after the change committed gets in.
+func testChangeRacingJoins(t *testing.T, db Database) {
+	tests := []struct {
+		name   string
+		change func(stackfit.Store, context.Context, string) (stackfit.Workshop, error)
+		refuse error
+	}{
+		{"close", stackfit.Store.CloseWorkshop, stackfit.ErrClosed},
+		{"lock", stackfit.Store.Lock, stackfit.ErrLocked},
+	}
+	const joiners = 60
+	ctx := context.Background()
+	a, b := db.Open(t, nil), db.Open(t, nil)
+	answers, ev := Evaluation(t, rules.Answers{"python": rules.One("strong")})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, _ := createWorkshop(t, a, "Race to "+tt.name)
+			var (
+				changed         atomic.Bool // set once the change has returned
+				joined, refused atomic.Int32
+				wg              sync.WaitGroup
+				afterChange     = make(chan struct{})
+			)
+			for i := range joiners {
+				st := []Store{a, b}[i%2]
+				wg.Go(func() {
+					if i == joiners/2 {
+						if _, err := tt.change(st, ctx, w.Code); err != nil {
+							t.Error(err)
+						}
+						changed.Store(true)
+						close(afterChange)
+						return
+					}
+					if i > joiners/2+joiners/4 {
+						<-afterChange
+					}
+					after := changed.Load()
+					var err error
+					if i%3 == 0 {
+						_, err = st.Join(ctx, w.Code, "Ann")
+					} else {
+						_, err = st.JoinAndSubmit(ctx, w.Code, "Bob", answers, ev)
+					}
+					switch {
+					case err == nil && after:
+						t.Errorf("join %d began after the %s committed, and got in", i, tt.name)
+					case err == nil:
+						joined.Add(1)
+					case errors.Is(err, tt.refuse):
+						refused.Add(1)
+					default:
+						t.Errorf("join %d: %v, want nil or %v", i, err, tt.refuse)
+					}
+				})
+			}
+			wg.Wait()
+			if got := joined.Load() + refused.Load(); got != joiners-1 {
+				t.Errorf("%d joins answered, want %d", got, joiners-1)
+			}
+			ps, err := b.Participants(ctx, w.Code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ps) != int(joined.Load()) {
+				t.Errorf("%d participants stored, %d joins acknowledged", len(ps), joined.Load())
+			}
+			if refused.Load() == 0 {
+				t.Errorf("no join was refused: the %s did not race them", tt.name)
+			}
+		})
+	}
+}
+
+// Removals racing joins into a full workshop (through two servers): the
+// joins take at most the places freed, and afterwards exactly the places
+// still free can be taken, no more: a removal frees its place for good.
+func testRemovalsRacingJoins(t *testing.T, db Database) {
+	const capacity, removals, joiners = 10, 4, 30
+	ctx := context.Background()
+	a, b := db.Open(t, nil), db.Open(t, nil)
+	w, _, err := a.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Musical chairs", Capacity: capacity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in []stackfit.Participant
+	for range capacity {
+		in = append(in, mustJoin(t, a, w.Code, "Early"))
+	}
+	var joined atomic.Int32
+	var wg sync.WaitGroup
+	for _, p := range in[:removals] {
+		wg.Go(func() {
+			if err := a.RemoveParticipant(ctx, w.Code, p.ID); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for i := range joiners {
+		st := []Store{a, b}[i%2]
+		wg.Go(func() {
+			_, err := st.Join(ctx, w.Code, "Late")
+			switch stackfit.ErrorCode(err) {
+			case "":
+				joined.Add(1)
+			case stackfit.EFULL:
+			default:
+				t.Errorf("join %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if joined.Load() > removals {
+		t.Fatalf("%d joined into %d freed places", joined.Load(), removals)
+	}
+	// Fill what is left, one at a time, through either server.
+	more := 0
+	for i := 0; ; i++ {
+		_, err := []Store{a, b}[i%2].Join(ctx, w.Code, "Last")
+		if errors.Is(err, stackfit.ErrFull) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if more++; more > capacity {
+			t.Fatalf("joins go on past the capacity of %d", capacity)
+		}
+	}
+	if want := removals - int(joined.Load()); more != want {
+		t.Errorf("%d joined once the race was over, want %d (%d places freed, %d taken in the race)", more, want, removals, joined.Load())
+	}
+	if got, err := b.Workshop(ctx, w.Code); err != nil || got.Joined != capacity || got.PlacesLeft() != 0 {
+		t.Errorf("the workshop reads %+v, %v; want %d joined, no place left", got, err, capacity)
+	}
+}
