@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"stackfit"
+	"stackfit/events"
+	"stackfit/rules"
 )
 
 // countingStore is the real SQLite store, counting the reads a tally makes.
@@ -160,5 +162,99 @@ func TestSummaryIsNeverOlderThanItsEvent(t *testing.T) {
 	}
 	if team.Summary.Responses != submissions {
 		t.Errorf("after every submission the summary counts %d, want %d", team.Summary.Responses, submissions)
+	}
+}
+
+// TestSummarySeesThePagesOwnWrite: two instances over one database, as
+// behind a round-robin proxy; other never hears this one's events, as an
+// instance whose notification has not yet arrived. Its kept summary misses
+// a submission made here, so Summarize alone may show a person a team
+// without their own answers; SummarizeSeeing, given the participant the page
+// read, tallies afresh and says not to keep what it made.
+func TestSummarySeesThePagesOwnWrite(t *testing.T) {
+	var st stackfit.Store
+	a := newAppOver(t, func(s stackfit.Store) stackfit.Store { st = s; return s })
+	other := stackfit.New(a.rules, st, events.NewHub()) // hears nothing
+	w, _ := a.workshop(stackfit.NewWorkshop{Title: "Kickoff"})
+	ctx := t.Context()
+
+	responses := func(app *stackfit.App) int {
+		t.Helper()
+		team, err := app.Summarize(ctx, w.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return team.Summary.Responses
+	}
+	// seeing is what the page of participant id sees on app.
+	seeing := func(app *stackfit.App, id string) (stackfit.Participant, int, bool) {
+		t.Helper()
+		p, err := app.Participant(ctx, w.Code, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		team, kept, err := app.SummarizeSeeing(ctx, w.Code, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range team.Participants {
+			if q.ID == p.ID && (q.ResultID != p.ResultID || q.Submitted != p.Submitted) {
+				t.Errorf("the summary lists %s with result %q (submitted %v); the page read %q (%v)", p.ID, q.ResultID, q.Submitted, p.ResultID, p.Submitted)
+			}
+		}
+		return p, team.Summary.Responses, kept
+	}
+
+	if n := responses(other); n != 0 {
+		t.Fatalf("before any submission the other instance counts %d", n)
+	}
+	first, err := a.JoinAndSubmit(ctx, client, w.Code, "Ada", a.complete())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The condition the page must survive: the other instance keeps the
+	// summary from before the submission.
+	if n := responses(other); n != 0 {
+		t.Fatalf("the other instance heard nothing, yet counts %d: the test no longer shows a stale summary", n)
+	}
+
+	changed := a.complete()
+	q := a.rules.Questions()[0]
+	changed[q.ID] = rules.Choice{Options: []string{q.Options[len(q.Options)-1].ID}, Multiple: q.Multiple}
+	steps := []struct {
+		name      string
+		write     func() error
+		app       *stackfit.App
+		responses int
+		kept      bool
+	}{
+		{"on the instance that wrote", nil, a.App, 1, true},
+		{"on one that has not heard", nil, other, 1, false},
+		{"answers changed, on one that has not heard", func() error {
+			_, err := a.Submit(ctx, client, w.Code, first.ID, changed)
+			return err
+		}, other, 1, false},
+		{"answers changed, on the instance that wrote", nil, a.App, 1, true},
+	}
+	var lastResult string
+	for _, s := range steps {
+		if s.write != nil {
+			if err := s.write(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, n, kept := seeing(s.app, first.ID)
+		if n != s.responses || kept != s.kept {
+			t.Errorf("%s: %d responses, kept %v; want %d, %v", s.name, n, kept, s.responses, s.kept)
+		}
+		lastResult = p.ResultID
+	}
+	if lastResult == first.ResultID {
+		t.Errorf("the changed answers kept the share link %s: has() cannot tell the submissions apart", lastResult)
+	}
+	// The fresh tallies were not kept: the other instance's summary moves
+	// on with its events, as before.
+	if n := responses(other); n != 0 {
+		t.Errorf("a fresh tally was kept under the old version: %d responses", n)
 	}
 }

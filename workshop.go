@@ -260,6 +260,36 @@ func (a *App) Summarize(ctx context.Context, code string) (Team, error) {
 	return a.teams.get(ctx, code, a.events.Latest(code), a.summarize)
 }
 
+// SummarizeSeeing is Summarize for a page that has just read participant p
+// from the store, and so must show a summary that has p as read: a person
+// sees their own write. Another instance's write is known here only once
+// its notification arrives, a few milliseconds after its commit; behind a
+// round-robin proxy the page after a submission is often on such an
+// instance, its kept summary not yet having the submission. Then the
+// summary is tallied afresh, past the cache, and kept is false: what is made
+// of it must not be kept under its Version, which the notification will
+// move on (the kept summary stays for everyone else until then).
+func (a *App) SummarizeSeeing(ctx context.Context, code string, p Participant) (t Team, kept bool, err error) {
+	t, err = a.Summarize(ctx, code)
+	if err != nil || t.has(p) {
+		return t, true, err
+	}
+	fresh, err := a.summarize(ctx, code)
+	fresh.Version = t.Version
+	return fresh, false, err
+}
+
+// has tells whether the team lists p as p was read: submitted or not, and
+// with the same share link (each submission makes a new one).
+func (t Team) has(p Participant) bool {
+	for _, q := range t.Participants {
+		if q.ID == p.ID {
+			return q.Submitted == p.Submitted && q.ResultID == p.ResultID
+		}
+	}
+	return false
+}
+
 func (a *App) summarize(ctx context.Context, code string) (Team, error) {
 	parts, err := a.store.Participants(ctx, code)
 	if err != nil {

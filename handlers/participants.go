@@ -93,11 +93,16 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 		}
 	}
 	if w.Revealed {
-		t, err := s.app.Summarize(c.Request().Context(), w.Code)
+		t, kept, err := s.summarizeFor(c, w, v)
 		if err != nil {
 			return v, err
 		}
-		if v.Team, err = s.teams.render(w.Code, t, s.teamFragment); err != nil {
+		if !kept {
+			v.Team, err = s.teamFragment(t)
+		} else {
+			v.Team, err = s.teams.render(w.Code, t, s.teamFragment)
+		}
+		if err != nil {
 			return v, err
 		}
 		// Only now may a preview of the join link show the team's card.
@@ -107,6 +112,17 @@ func (s *Server) workshopView(c echo.Context, w stackfit.Workshop) (workshopView
 			Description: team.Summary, URL: s.joinURL(c, w.Code), Image: shareImage(s.links.Abs(c, "/w/"+w.Code+"/"+card.File), cd)}
 	}
 	return v, nil
+}
+
+// summarizeFor is the team's summary for the page of v: one that has the
+// participant's own submission, read just before, when they joined. kept
+// false: the summary was read afresh, to be rendered for this page only.
+func (s *Server) summarizeFor(c echo.Context, w stackfit.Workshop, v workshopView) (stackfit.Team, bool, error) {
+	if v.Joined {
+		return s.app.SummarizeSeeing(c.Request().Context(), w.Code, v.Participant)
+	}
+	t, err := s.app.Summarize(c.Request().Context(), w.Code)
+	return t, true, err
 }
 
 // teamFragment renders the team's result as participants see it.
