@@ -174,7 +174,8 @@ func TestSummaryIsNeverOlderThanItsEvent(t *testing.T) {
 func TestSummarySeesThePagesOwnWrite(t *testing.T) {
 	var st stackfit.Store
 	a := newAppOver(t, func(s stackfit.Store) stackfit.Store { st = s; return s })
-	other := stackfit.New(a.rules, st, events.NewHub()) // hears nothing
+	otherHub := events.NewHub()
+	other := stackfit.New(a.rules, st, otherHub) // hears nothing unless told
 	w, _ := a.workshop(stackfit.NewWorkshop{Title: "Kickoff"})
 	ctx := t.Context()
 
@@ -256,5 +257,25 @@ func TestSummarySeesThePagesOwnWrite(t *testing.T) {
 	// on with its events, as before.
 	if n := responses(other); n != 0 {
 		t.Errorf("a fresh tally was kept under the old version: %d responses", n)
+	}
+
+	// The notifications reach the other instance, which then keeps a
+	// summary listing Ada. The facilitator removes her here; the board
+	// after it may be on the other instance.
+	otherHub.Publish(w.Code, stackfit.EventSubmitted, first.ID)
+	if n := responses(other); n != 1 {
+		t.Fatalf("the other instance, told of the submission, counts %d", n)
+	}
+	if err := a.RemoveParticipant(ctx, w.Code, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range []*stackfit.App{a.App, other} {
+		team, kept, err := app.SummarizeWithout(ctx, w.Code, first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(team.Participants) != 0 || kept != (app == a.App) {
+			t.Errorf("after the removal: %d participants, kept %v", len(team.Participants), kept)
+		}
 	}
 }

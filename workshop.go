@@ -2,6 +2,7 @@ package stackfit
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -270,13 +271,31 @@ func (a *App) Summarize(ctx context.Context, code string) (Team, error) {
 // of it must not be kept under its Version, which the notification will
 // move on (the kept summary stays for everyone else until then).
 func (a *App) SummarizeSeeing(ctx context.Context, code string, p Participant) (t Team, kept bool, err error) {
-	t, err = a.Summarize(ctx, code)
-	if err != nil || t.has(p) {
+	return a.summarizeUnless(ctx, code, func(t Team) bool { return !t.has(p) })
+}
+
+// SummarizeWithout is Summarize for the page after the facilitator removed
+// participant id, maybe on another instance: as SummarizeSeeing, it tallies
+// afresh (kept false) while the kept summary still lists them.
+func (a *App) SummarizeWithout(ctx context.Context, code, id string) (t Team, kept bool, err error) {
+	return a.summarizeUnless(ctx, code, func(t Team) bool { return t.lists(id) })
+}
+
+// summarizeUnless is Summarize, tallied afresh and not kept when behind
+// says the kept summary misses a write the caller knows of.
+func (a *App) summarizeUnless(ctx context.Context, code string, behind func(Team) bool) (Team, bool, error) {
+	t, err := a.Summarize(ctx, code)
+	if err != nil || !behind(t) {
 		return t, true, err
 	}
 	fresh, err := a.summarize(ctx, code)
 	fresh.Version = t.Version
 	return fresh, false, err
+}
+
+// lists tells whether participant id is among the team's.
+func (t Team) lists(id string) bool {
+	return slices.ContainsFunc(t.Participants, func(q Participant) bool { return q.ID == id })
 }
 
 // has tells whether the team lists p as p was read: submitted or not, and

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,10 +149,13 @@ func (s *Server) removeParticipant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.app.RemoveParticipant(c.Request().Context(), w.Code, c.FormValue("participant")); err != nil {
+	id := c.FormValue("participant")
+	if err := s.app.RemoveParticipant(c.Request().Context(), w.Code, id); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
+	// The board the redirect leads to may be on an instance that has not
+	// yet heard of the removal: the id tells it whom it must not list.
+	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board?"+url.Values{removedParam: {id}}.Encode())
 }
 
 // changeOnBoard is one of the board's buttons that change the workshop.
@@ -166,8 +170,18 @@ func (s *Server) changeOnBoard(c echo.Context, ch stateChange) error {
 	return c.Redirect(http.StatusSeeOther, "/w/"+w.Code+"/board")
 }
 
+// removedParam names, on the board's URL after a removal, the participant
+// removed, so that the board does not list them (App.SummarizeWithout).
+const removedParam = "removed"
+
 func (s *Server) boardBody(c echo.Context, w stackfit.Workshop) (boardBody, error) {
-	team, err := s.app.Summarize(c.Request().Context(), w.Code)
+	var team stackfit.Team
+	var err error
+	if id := c.QueryParam(removedParam); id != "" {
+		team, _, err = s.app.SummarizeWithout(c.Request().Context(), w.Code, id)
+	} else {
+		team, err = s.app.Summarize(c.Request().Context(), w.Code)
+	}
 	if err != nil {
 		return boardBody{}, err
 	}

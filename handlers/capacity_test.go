@@ -59,7 +59,7 @@ func TestWorkshopCapacityPages(t *testing.T) {
 	if r := app.client().post("/w/"+code+"/remove", remove); r.status != http.StatusUnauthorized {
 		t.Errorf("remove without the facilitator key: status %d, want 401", r.status)
 	}
-	if r := fac.post("/w/"+code+"/remove", remove); r.status != http.StatusSeeOther || r.header.Get("Location") != "/w/"+code+"/board" {
+	if r := fac.post("/w/"+code+"/remove", remove); r.status != http.StatusSeeOther || r.header.Get("Location") != "/w/"+code+"/board?removed="+ann.ID {
 		t.Fatalf("remove: status %d, Location %q", r.status, r.header.Get("Location"))
 	}
 	b := board()

@@ -265,10 +265,26 @@ func (b *browser) submit(f htmlForm, set url.Values, header http.Header) page {
 
 // htmlForm is a form as a page has it.
 type htmlForm struct {
-	action string
-	values url.Values          // hidden and text fields, ticked boxes, textareas
-	groups map[string][]string // radio and checkbox names: their values in order
-	order  []string            // the groups in the page's order
+	action  string
+	values  url.Values // hidden and text fields, ticked boxes, textareas
+	buttons []formButton
+	groups  map[string][]string // radio and checkbox names: their values in order
+	order   []string            // the groups in the page's order
+}
+
+// formButton is a submit button that sends a value of its own.
+type formButton struct{ name, value, text string }
+
+// button is the form's button whose text holds text.
+func (f htmlForm) button(t *testing.T, text string) formButton {
+	t.Helper()
+	for _, b := range f.buttons {
+		if strings.Contains(b.text, text) {
+			return b
+		}
+	}
+	t.Fatalf("the form to %s has no button saying %q: %v", f.action, text, f.buttons)
+	return formButton{}
 }
 
 // filled is what a person sends who ticks the first option of every
@@ -325,6 +341,10 @@ func (pg page) forms(t *testing.T) map[string]htmlForm {
 					default:
 						cur.values.Set(name, attr(n, "value"))
 					}
+				}
+			case "button":
+				if cur != nil && attr(n, "name") != "" {
+					cur.buttons = append(cur.buttons, formButton{attr(n, "name"), attr(n, "value"), strings.Join(strings.Fields(textOf(n)), " ")})
 				}
 			case "textarea":
 				if cur != nil && attr(n, "name") != "" {
@@ -570,6 +590,22 @@ func visitWorkshop(ctx context.Context, t *testing.T, p *roundRobin) {
 	} else {
 		refused.mustContain(t, "Many answers were sent from your network")
 	}
+
+	// Dee joins; the facilitator removes her with the button beside her
+	// name, and the board the redirect leads to, on another instance,
+	// does not list her.
+	dee := participant{p.browser(t, "127.0.0.14"), "Dee"}
+	dee.submit(dee.open(ws, nil).form(t, ws+"/join"), url.Values{"name": {dee.name}}, nil)
+	live.untilContains(t, "<strong>3</strong> joined")
+	board = fac.open(ws+"/board", nil)
+	remove := board.form(t, ws+"/remove")
+	b := remove.button(t, "Remove Dee")
+	after := fac.submit(remove, url.Values{b.name: {b.value}}, nil)
+	after.mustContain(t, "<strong>2</strong> joined")
+	if strings.Contains(after.body, "<span>Dee</span>") {
+		t.Errorf("the board after Dee's removal, %v, lists her:\n%s", after, after.body)
+	}
+	live.untilContains(t, "<strong>2</strong> joined")
 
 	// Ada keeps her page open: its stream follows the workshop's state.
 	adaLive := openStream(ctx, t, people[0].client, p.base+ws+"/events", "")
