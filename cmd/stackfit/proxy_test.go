@@ -509,7 +509,7 @@ func visitQuestionnaire(t *testing.T, p *roundRobin) {
 	}
 }
 
-// participant is someone in the workshop, with the page they last saw.
+// participant is someone in the workshop: their browser and the name they give.
 type participant struct {
 	*browser
 	name string
@@ -519,7 +519,9 @@ type participant struct {
 // whose live stream goes through the proxy to one instance; people join
 // and submit through the pages (on all three); after each submission the
 // page a person lands on shows their own answers, and after the reveal,
-// the team's result with them in it. The facilitator reveals and closes
+// the team's result with them in it. A third join from one person's
+// address is refused, whichever instance takes it. The facilitator removes
+// someone (the board after it does not list them), reveals and closes
 // through the confirmation pages, and a participant's page and stream say
 // the workshop is closed.
 func visitWorkshop(ctx context.Context, t *testing.T, p *roundRobin) {
