@@ -50,8 +50,6 @@ type serveConfig struct {
 	// metricsAddr is where /metrics is served, apart from the site; empty
 	// for no metrics.
 	metricsAddr string
-	// gogcSet: GOGC is in the environment, and the runtime has applied it.
-	gogcSet bool
 	// envErr is a bad value in a STACKFIT_ variable, reported at start.
 	envErr error
 }
@@ -65,14 +63,6 @@ type serveConfig struct {
 var defaultStreams = respond.StreamLimits{PerClient: 600, PerWorkshop: 1000, Total: 3000}
 
 const defaultMaxConns = 4000
-
-// defaultGCPercent is the collector's target unless GOGC says otherwise:
-// half Go's default (100). The heap the server keeps is small (about 10 MB
-// with its page caches), so collecting at half the growth costs little CPU,
-// and it bounds what a burst piles up: 300 requests at once bring 300
-// goroutine stacks, which count in the collector's goal too, and at 100 they
-// took the process past 50 MB.
-const defaultGCPercent = 50
 
 // defaultAddr is where serve listens, and healthcheck asks, without --addr.
 const defaultAddr = "127.0.0.1:8080"
@@ -96,7 +86,6 @@ func (c *serveConfig) flags(fs *flag.FlagSet, getenv func(string) string) {
 	c.limitFlags(fs)
 	c.logFlags(fs)
 	c.sessionKey = getenv("STACKFIT_SESSION_KEY")
-	c.gogcSet = getenv("GOGC") != ""
 	c.envErr = flagsFromEnv(fs, getenv, func(name string) bool { return name != "version" })
 }
 
@@ -221,9 +210,6 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 	}
 	if err := c.checkOrigin(); err != nil {
 		return err
-	}
-	if !c.gogcSet {
-		debug.SetGCPercent(defaultGCPercent)
 	}
 	// The store publishes each workshop change to the hub, which carries it
 	// to the live boards; the app reads and writes through the store.
