@@ -6,6 +6,7 @@
 package api
 
 import (
+	"context"
 	"mime"
 	"net/http"
 	"strings"
@@ -34,10 +35,12 @@ type Handler struct {
 	links    respond.Links
 	stopping <-chan struct{}
 	streams  *respond.Streams
+	writes   slots // results and submissions being made
 }
 
 func New(cfg Config) *Handler {
-	h := &Handler{app: cfg.App, rules: cfg.App.Rules(), links: cfg.Links, stopping: cfg.Stopping, streams: cfg.Streams}
+	h := &Handler{app: cfg.App, rules: cfg.App.Rules(), links: cfg.Links, stopping: cfg.Stopping, streams: cfg.Streams,
+		writes: make(slots, concurrentWrites)}
 	if h.stopping == nil {
 		h.stopping = make(chan struct{}) // never closes
 	}
@@ -63,10 +66,10 @@ func (h *Handler) Routes(g *echo.Group) {
 	add(http.MethodGet, "/questionnaire", h.questionnaire)
 	add(http.MethodGet, "/criteria", h.criteria)
 	add(http.MethodPost, "/evaluate", h.evaluate)
-	add(http.MethodPost, "/results", h.createResult, private)
+	add(http.MethodPost, "/results", h.createResult, private, h.writes.bound)
 	add(http.MethodGet, "/results/:id", h.result, private)
 	add(http.MethodPost, "/workshops", h.createWorkshop, noStore)
-	add(http.MethodPost, "/workshops/:code/submissions", h.submit, noStore)
+	add(http.MethodPost, "/workshops/:code/submissions", h.submit, noStore, h.writes.bound)
 	add(http.MethodGet, "/workshops/:code/summary", h.summary, noStore)
 	add(http.MethodGet, "/workshops/:code/events", h.events, noStore)
 	add(http.MethodPost, "/workshops/:code/reveal", h.reveal, noStore)
@@ -76,6 +79,42 @@ func (h *Handler) Routes(g *echo.Group) {
 	add(http.MethodPost, "/workshops/:code/lock", h.lock, noStore)
 	add(http.MethodPost, "/workshops/:code/unlock", h.unlock, noStore)
 	add(http.MethodDelete, "/workshops/:code/participants/:id", h.removeParticipant, noStore)
+}
+
+// concurrentWrites is how many results and submissions are made at once;
+// the others wait their turn before reading their body. Every one waits for
+// its commit anyway, and the writer gathers the waiting ones into one
+// transaction, so 64 fill a commit as well as 300 do. What the bound saves
+// is memory: decoding, evaluating and encoding grow a goroutine's stack
+// from 8 to 16 KB, and it stays grown while the write waits for its commit;
+// 300 such requests at once held some 5 MB of stacks, which the collector
+// also counts into its goal.
+const concurrentWrites = 64
+
+// slots bounds how many requests pass at once (a counting semaphore).
+type slots chan struct{}
+
+// take waits for a free slot, or for ctx to end (the client left, the
+// server stops); release gives the slot back.
+func (s slots) take(ctx context.Context) (release func(), err error) {
+	select {
+	case s <- struct{}{}:
+		return func() { <-s }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// bound lets a request through once it holds a slot.
+func (s slots) bound(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		release, err := s.take(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		defer release()
+		return next(c)
+	}
 }
 
 // requireJSON refuses API posts that are not JSON. Besides a clear error, this
