@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -49,30 +48,15 @@ func BenchmarkBurst300(b *testing.B) {
 	slices.Sort(single)
 
 	const n = 300
-	var lat []time.Duration
-	var mu sync.Mutex
+	var lat storetest.Latencies
 	b.ResetTimer()
 	for b.Loop() {
-		var wg sync.WaitGroup
-		for range n {
-			wg.Go(func() {
-				start := time.Now()
-				_, err := st.SaveResult(ctx, "", answers, ev)
-				d := time.Since(start)
-				if err != nil {
-					b.Error(err)
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
+		lat.Burst(b, n, func() error {
+			_, err := st.SaveResult(ctx, "", answers, ev)
+			return err
+		})
 	}
-	slices.Sort(lat)
-	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(q(0.50), "p50-ms")
-	b.ReportMetric(q(0.99), "p99-ms")
+	lat.Report(b, false)
 	b.ReportMetric(float64(single[len(single)/2].Microseconds())/1000, "commit-ms")
 }
 

@@ -2,16 +2,14 @@ package postgres
 
 import (
 	"context"
-	"slices"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
 	"stackfit"
 	"stackfit/events"
 	"stackfit/rules"
 	"stackfit/rules/rulestest"
+	"stackfit/store/storetest"
 )
 
 // BenchmarkAllowancesTake is one take of a limit kept in the database, from
@@ -90,39 +88,18 @@ func BenchmarkBurstLimits(b *testing.B) {
 	const n = 300
 	for _, a := range apps {
 		b.Run(a.name, func(b *testing.B) {
-			var (
-				lat     []time.Duration
-				mu      sync.Mutex
-				elapsed time.Duration
-			)
+			var lat storetest.Latencies
 			for b.Loop() {
 				w, _, err := st.CreateWorkshop(ctx, stackfit.NewWorkshop{Title: "Kick-off", Capacity: n})
 				if err != nil {
 					b.Fatal(err)
 				}
-				start := time.Now()
-				var wg sync.WaitGroup
-				for range n {
-					wg.Go(func() {
-						t0 := time.Now()
-						_, err := a.app.JoinAndSubmit(ctx, "office", w.Code, "someone", answers)
-						d := time.Since(t0)
-						if err != nil {
-							b.Error(err)
-						}
-						mu.Lock()
-						lat = append(lat, d)
-						mu.Unlock()
-					})
-				}
-				wg.Wait()
-				elapsed += time.Since(start)
+				lat.Burst(b, n, func() error {
+					_, err := a.app.JoinAndSubmit(ctx, "office", w.Code, "someone", answers)
+					return err
+				})
 			}
-			slices.Sort(lat)
-			q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "submissions/s")
-			b.ReportMetric(q(0.50), "p50-ms")
-			b.ReportMetric(q(0.99), "p99-ms")
+			lat.Report(b, true)
 		})
 	}
 }
