@@ -21,11 +21,8 @@ func TestEventsAcrossInstancesOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts the real server")
 	}
-	db := storetest.PostgresDatabase(t)
-	bin := buildBinary(t)
-	t.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
-	a := startServer(t, bin, db)
-	b := startServer(t, bin, db)
+	srvs := startOnPostgres(t, 2)
+	a, b := srvs[0], srvs[1]
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	res, err := client.Post(a.base+"/api/v1/workshops", "application/json", strings.NewReader(`{"title": "Across"}`))

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"stackfit/rules"
-	"stackfit/store/storetest"
 )
 
 // The load of a workshop: a whole room submits within a few seconds while the
@@ -109,13 +108,9 @@ func startLoadInstances(tb testing.TB, n int) ([]*server, *rules.Ruleset) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db := storetest.PostgresDatabase(tb)
-	bin := buildBinary(tb)
-	tb.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
-	srvs := make([]*server, n)
-	for i := range srvs {
-		srvs[i] = startServer(tb, bin, db, loadFlags...)
-		checkRuleset(tb, srvs[i].base, rs)
+	srvs := startOnPostgres(tb, n, loadFlags...)
+	for _, srv := range srvs {
+		checkRuleset(tb, srv.base, rs)
 	}
 	return srvs, rs
 }

@@ -19,11 +19,8 @@ func TestServeOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts the real server")
 	}
-	db := storetest.PostgresDatabase(t)
-	bin := buildBinary(t)
-	t.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
-	a := startServer(t, bin, db, "--workshops-burst", "2")
-	b := startServer(t, bin, db, "--workshops-burst", "2")
+	srvs := startOnPostgres(t, 2, "--workshops-burst", "2")
+	a, b := srvs[0], srvs[1]
 	client := &http.Client{Timeout: 10 * time.Second}
 
 	res, err := client.Post(a.base+"/api/v1/results", "application/json", strings.NewReader(`{"answers": {"python": "strong"}}`))
@@ -85,6 +82,21 @@ func sharedLimits(t *testing.T, client *http.Client, a, b *server) {
 	if got := status(http.MethodGet, b.base+"/w/YYYYYY", ""); got != http.StatusTooManyRequests {
 		t.Errorf("B, to the guesser blocked on A: %d, want 429", got)
 	}
+}
+
+// startOnPostgres starts n instances of the real binary on one fresh
+// PostgreSQL database with one session key, as they would run behind a
+// proxy, each with flags.
+func startOnPostgres(tb testing.TB, n int, flags ...string) []*server {
+	tb.Helper()
+	db := storetest.PostgresDatabase(tb)
+	bin := buildBinary(tb)
+	tb.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
+	srvs := make([]*server, n)
+	for i := range srvs {
+		srvs[i] = startServer(tb, bin, db, flags...)
+	}
+	return srvs
 }
 
 func TestBackupRefusesPostgres(t *testing.T) {

@@ -21,7 +21,6 @@ import (
 	"golang.org/x/net/html"
 
 	"stackfit/rules"
-	"stackfit/store/storetest"
 )
 
 // TestRoundRobinVisit: people use the HTML pages, without JavaScript (form
@@ -101,12 +100,8 @@ func startRoundRobin(t *testing.T, n int) *roundRobin {
 	front := httptest.NewUnstartedServer(proxy)
 	p.base = "http://" + front.Listener.Addr().String()
 
-	db := storetest.PostgresDatabase(t)
-	bin := buildBinary(t)
-	t.Setenv("STACKFIT_SESSION_KEY", strings.Repeat("k", 32))
-	for range n {
-		srv := startServer(t, bin, db, "--base-url", p.base, "--trusted-proxy", "127.0.0.1/32",
-			"--submissions-burst", "2", "--submissions-per-minute", "1")
+	for _, srv := range startOnPostgres(t, n, "--base-url", p.base, "--trusted-proxy", "127.0.0.1/32",
+		"--submissions-burst", "2", "--submissions-per-minute", "1") {
 		checkRuleset(t, srv.base, rs)
 		u, err := url.Parse(srv.base)
 		if err != nil {
