@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"stackfit"
@@ -27,6 +28,23 @@ func newDatabase(t testing.TB) pgDatabase {
 	}
 	t.Cleanup(pool.Close) // before the database is dropped: cleanups run last first
 	return pgDatabase{url: url, pool: pool}
+}
+
+// holdLocks runs sql in a transaction of another session and leaves it
+// open, holding the locks it took, until the caller commits or rolls it
+// back, or the test ends.
+func (d pgDatabase) holdLocks(t testing.TB, sql string, args ...any) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	if _, err := tx.Exec(ctx, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }
 
 func (d pgDatabase) Open(t testing.TB, pub stackfit.EventPublisher) storetest.Store {

@@ -73,14 +73,7 @@ func TestWriteDeadlineOnAHeldRowLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, err := db.pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM workshops WHERE code = $1 FOR UPDATE`, w.Code); err != nil {
-		t.Fatal(err)
-	}
+	tx := db.holdLocks(t, `SELECT 1 FROM workshops WHERE code = $1 FOR UPDATE`, w.Code)
 	_, err = st.Join(ctx, w.Code, "Ada")
 	if stackfit.ErrorCode(err) != stackfit.EUNAVAILABLE || stackfit.RetryAfter(err) <= 0 {
 		t.Errorf("Join behind a held lock: %v, want EUNAVAILABLE with a Retry-After", err)

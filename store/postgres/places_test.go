@@ -52,14 +52,7 @@ func TestJoinWaitsForAPlaceInFlightAndTheCloseForIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx, err := db.pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM places WHERE workshop = $1 FOR UPDATE`, w.Code); err != nil {
-		t.Fatal(err)
-	}
+	tx := db.holdLocks(t, `SELECT 1 FROM places WHERE workshop = $1 FOR UPDATE`, w.Code)
 
 	joined, closed := make(chan error, 1), make(chan error, 1)
 	var order []string
@@ -200,14 +193,7 @@ func TestChangesWaitForACloseOrLockInFlight(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tx, err := db.pool.Begin(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback(ctx)
-			if _, err := tx.Exec(ctx, `UPDATE workshops SET `+tt.set+` WHERE code = $1`, w.Code); err != nil {
-				t.Fatal(err)
-			}
+			tx := db.holdLocks(t, `UPDATE workshops SET `+tt.set+` WHERE code = $1`, w.Code)
 			done := make(chan error, 1)
 			go func() { done <- tt.write(w.Code, bob.ID) }()
 			waitForLockWaiters(t, db, 1, done, "the write")
