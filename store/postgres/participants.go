@@ -152,7 +152,10 @@ func join(ctx context.Context, tx pgx.Tx, code, name string, sub *submission) (s
 			 SELECT $1, $2, $3, $4, created_at, answers, evaluation, id FROM results WHERE id = $5`,
 			p.ID, code, p.Name, p.JoinedAt, r.ID)
 	}
-	// The place after the participant: it references them.
+	// The place after the participant: it references them. The savepoint
+	// lets a join that must wait for a place let go of what its claim
+	// locked first (see claimWaitingPlace).
+	b.Queue(`SAVEPOINT claim`)
 	b.Queue(claimSkipping, code, p.ID)
 	claimed, err := func() (bool, error) {
 		br := tx.SendBatch(ctx, b)
@@ -169,8 +172,10 @@ func join(ctx context.Context, tx pgx.Tx, code, name string, sub *submission) (s
 		if locked {
 			return false, stackfit.ErrLocked
 		}
-		if _, err := br.Exec(); err != nil {
-			return false, err
+		for range 2 { // the participant, the savepoint
+			if _, err := br.Exec(); err != nil {
+				return false, err
+			}
 		}
 		tag, err := br.Exec()
 		if err != nil {
@@ -210,15 +215,34 @@ const (
 
 // claimWaitingPlace gives participant a free place of the workshop,
 // waiting for the joins in flight that hold one, or answers ErrFull.
+//
+// Waiting joins could deadlock one another: a scan FOR UPDATE keeps the
+// lock of a place it passed over (taken since its snapshot), and two
+// waiters each holding such a place the other's scan reaches wait for each
+// other. So the waiters of a workshop take turns (an advisory lock), and a
+// join first rolls back to before its skipping claim, letting go of what
+// that claim locked, before it waits for its turn: the one waiter then waits
+// only for joins that never wait for a place.
 func claimWaitingPlace(ctx context.Context, tx pgx.Tx, code, participant string) error {
-	tag, err := tx.Exec(ctx, claimWaiting, code, participant)
+	b := &pgx.Batch{}
+	b.Queue(`ROLLBACK TO SAVEPOINT claim`)
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('stackfit places ' || $1, 0))`, code)
+	b.Queue(claimWaiting, code, participant)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+	}
+	tag, err := br.Exec()
 	if err != nil {
 		return err
 	}
 	if tag.RowsAffected() == 0 {
 		return stackfit.ErrFull
 	}
-	return nil
+	return br.Close()
 }
 
 // submit makes res (stored in this transaction) the participant's latest submission.
