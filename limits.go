@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -254,7 +255,7 @@ const (
 
 // limit is ELIMIT with msg when client has no allowance left in l.
 func limit(ctx context.Context, l allowance, client, msg string) error {
-	if wait := l.take(ctx, client); wait > 0 {
+	if wait := l.take(ctx, network(client)); wait > 0 {
 		return &Error{Code: ELIMIT, Message: fmt.Sprintf(msg, waitWords(wait)), RetryAfter: wait, Cause: l.cause()}
 	}
 	return nil
@@ -271,4 +272,21 @@ func waitWords(d time.Duration) string {
 	default:
 		return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
 	}
+}
+
+// network is what the per-address limits count for a client address: an
+// IPv4 address itself, an IPv6 address's /64, the prefix one subscriber is
+// given (RFC 6177), so that a client cannot make itself 2^64 fresh
+// allowances by changing the low bits of its address. Anything that is not
+// an address is counted as it is.
+func network(client string) string {
+	a, err := netip.ParseAddr(client)
+	if err != nil || a.Is4() || a.Is4In6() {
+		return client
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return client
+	}
+	return p.String()
 }

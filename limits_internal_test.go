@@ -116,3 +116,21 @@ func BenchmarkAddressLimiter(b *testing.B) {
 		})
 	})
 }
+
+func TestNetwork(t *testing.T) {
+	tests := []struct{ client, want string }{
+		{"192.0.2.7", "192.0.2.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2::ffff", "2001:db8:1:2::/64"},
+		{"fe80::1%eth0", "fe80::/64"},
+		{"::ffff:192.0.2.7", "::ffff:192.0.2.7"}, // IPv4 in IPv6: one address
+		{"::1", "::/64"},
+		{"not an address", "not an address"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := network(tt.client); got != tt.want {
+			t.Errorf("network(%q) = %q, want %q", tt.client, got, tt.want)
+		}
+	}
+}

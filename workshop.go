@@ -144,6 +144,7 @@ func (a *App) Workshop(ctx context.Context, code string) (Workshop, error) {
 // lookup finds the workshop of a code with get, counting codes that do not
 // exist against the client (see guard.go).
 func (a *App) lookup(ctx context.Context, client, raw string, get func(context.Context, string) (Workshop, error)) (Workshop, error) {
+	client = network(client)
 	if wait := a.guard.wait(ctx, client); wait > 0 {
 		return Workshop{}, &Error{Code: ELIMIT, Message: msgGuessing, RetryAfter: wait, Cause: guessCause}
 	}

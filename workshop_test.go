@@ -1,6 +1,7 @@
 package stackfit_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +204,30 @@ func TestDisplayName(t *testing.T) {
 			t.Errorf("anonymous %v, %q, #%d: %q, want %q", tt.anonymous, tt.name, tt.i, got, tt.want)
 		}
 	}
+}
+
+// An IPv6 client changing the low 64 bits of its address is still one
+// client to the limits: its neighbours in the /64 share its allowance, the
+// next /64 does not.
+func TestLimitsCountAnIPv6Subscriber(t *testing.T) {
+	limits := stackfit.DefaultLimits()
+	limits.Workshops = stackfit.Rate{Burst: 1, PerMinute: 1}
+	app := newTestApp(t, stackfit.WithLimits(limits))
+	nw := stackfit.NewWorkshop{Title: "Billing rewrite"}
+	if _, _, err := app.CreateWorkshop(t.Context(), "2001:db8:1:2::1", nw); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := app.CreateWorkshop(t.Context(), "2001:db8:1:2:ffff::9", nw); stackfit.ErrorCode(err) != stackfit.ELIMIT {
+		t.Errorf("a neighbour in the /64 created a workshop past the limit: %v", err)
+	}
+	if _, _, err := app.CreateWorkshop(t.Context(), "2001:db8:1:3::1", nw); err != nil {
+		t.Errorf("the next /64 is another client: %v", err)
+	}
+	for i := range 100 {
+		_, err := app.FindWorkshop(t.Context(), fmt.Sprintf("2001:db8:9:9::%x", i+1), "ZZZZZZ")
+		if stackfit.ErrorCode(err) == stackfit.ELIMIT {
+			return
+		}
+	}
+	t.Error("100 unknown codes from 100 addresses of one /64 were never limited")
 }
