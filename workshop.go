@@ -296,18 +296,24 @@ func (a *App) summarizeUnless(ctx context.Context, code string, behind func(Team
 
 // lists tells whether participant id is among the team's.
 func (t Team) lists(id string) bool {
-	return slices.ContainsFunc(t.Participants, func(q Participant) bool { return q.ID == id })
+	_, ok := t.find(id)
+	return ok
 }
 
 // has tells whether the team lists p as p was read: submitted or not, and
 // with the same share link (each submission makes a new one).
 func (t Team) has(p Participant) bool {
-	for _, q := range t.Participants {
-		if q.ID == p.ID {
-			return q.Submitted == p.Submitted && q.ResultID == p.ResultID
-		}
+	q, ok := t.find(p.ID)
+	return ok && q.Submitted == p.Submitted && q.ResultID == p.ResultID
+}
+
+// find is the team's participant with that id.
+func (t Team) find(id string) (Participant, bool) {
+	i := slices.IndexFunc(t.Participants, func(q Participant) bool { return q.ID == id })
+	if i < 0 {
+		return Participant{}, false
 	}
-	return false
+	return t.Participants[i], true
 }
 
 func (a *App) summarize(ctx context.Context, code string) (Team, error) {

@@ -85,8 +85,7 @@ func PublishTo(p stackfit.EventPublisher) Option {
 }
 
 // WithMetrics makes the store time its commits and count the results saved
-// in m, as the SQLite store does; each transaction is one write here, since
-// PostgreSQL commits concurrent transactions together by itself.
+// in m, as the SQLite store does; each transaction is one write here.
 func WithMetrics(m *metrics.Metrics) Option {
 	return func(s *Store) { s.metrics = m }
 }
