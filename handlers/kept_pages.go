@@ -2,13 +2,12 @@ package handlers
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
-	"github.com/klauspost/compress/s2"
 	"github.com/labstack/echo/v4"
 
 	"stackfit/metrics"
@@ -22,40 +21,47 @@ const DefaultStepPages = 500
 // once with csrfSlot in place of the CSRF token, the one part that differs
 // per response; the token is filled in when a page is sent. Pages leave the
 // cache least recently used first (hashicorp/golang-lru: a bounded, locked
-// LRU, the one most Go servers use). A cache that compresses keeps its pages
-// in S2 (klauspost/compress), which decompresses several times faster than
-// deflate, against a dictionary: the first page it kept. Pages of one kind
-// share most of their markup (the layout, the questions, the reasons), so a
-// 25 KB result page compressed against another is some 2.7 KB instead of
-// 8 KB, and decompresses faster, mostly long copies out of the dictionary.
+// LRU, the one most Go servers use). A cache with shared lines keeps its
+// pages as runs of lines held once for all of them (sharedLines), with the
+// part of the key a page writes (a result's id) blanked, so that pages of one
+// kind, which differ in a few lines, share the rest: a 22 KB result page is
+// kept in some 1.5 KB.
 type keptPages[K comparable] struct {
-	pages    *lru.Cache[K, keptPage] // nil: every page is rendered
-	compress bool
-	dict     *atomic.Pointer[s2.Dict] // set once, by the first page kept
-	name     string                   // in the metrics: result, step, home
-	metrics  *metrics.Metrics         // counts hits and misses; nil counts nothing
+	pages   *lru.Cache[K, keptPage] // nil: every page is rendered
+	lines   *sharedLines            // nil: pages are kept as they are
+	vary    func(K) string          // what of the key a page writes, blanked where kept
+	name    string                  // in the metrics: result, step, home
+	metrics *metrics.Metrics        // counts hits and misses; nil counts nothing
 }
 
 // keptPage is a page as rendered with csrfSlot as its token, and where in
 // it the slots are, so that sending it needs no search.
 type keptPage struct {
-	html  []byte   // S2-compressed when the cache compresses
-	dict  *s2.Dict // what html was compressed against; nil: none
-	slots []int    // offsets of csrfSlot in the page as rendered
+	html   []byte   // the page as it is, when not in shared lines
+	runs   keptRuns // the page in shared lines
+	slots  []int    // offsets of csrfSlot in the page as rendered
+	varied []int    // offsets of the key's blanked part
 }
 
 // csrfSlot stands for the CSRF token in a kept page. html/template writes
 // it as it is (letters, digits and dashes), as it writes the tokens. It is
-// as long as a masked token, so that a page decompressed into its buffer
+// as long as a masked token, so that a page put together in its buffer
 // takes the token in place, with no second copy of the whole page.
 var csrfSlot = "csrf-slot-" + strings.Repeat("0", maskedTokenLength-len("csrf-slot-"))
 
-func newKeptPages[K comparable](name string, size int, compress bool, m *metrics.Metrics) (keptPages[K], error) {
+// newKeptPages keeps up to size pages, as they are or, with vary, in shared
+// lines of at most sharedBytes bytes, with what vary returns of a page's key
+// blanked in them.
+func newKeptPages[K comparable](name string, size int, vary func(K) string, sharedBytes int, m *metrics.Metrics) (keptPages[K], error) {
 	if size <= 0 {
 		return keptPages[K]{}, nil
 	}
 	pages, err := lru.New[K, keptPage](size)
-	return keptPages[K]{pages: pages, compress: compress, dict: new(atomic.Pointer[s2.Dict]), name: name, metrics: m}, err
+	k := keptPages[K]{pages: pages, vary: vary, name: name, metrics: m}
+	if vary != nil {
+		k.lines = newSharedLines(sharedBytes)
+	}
+	return k, err
 }
 
 // send writes the kept page with token in its slots; false if there is none.
@@ -67,16 +73,17 @@ func (k keptPages[K]) send(c echo.Context, key K, status int, token string) (boo
 	if !ok {
 		return false, nil
 	}
-	if !k.compress {
+	if k.lines == nil {
 		return true, sendPage(c, status, kept.html, kept.slots, token)
 	}
 	bufp := pageBufs.Get().(*[]byte)
 	defer pageBufs.Put(bufp)
-	page, err := kept.decode((*bufp)[:cap(*bufp)])
-	if err != nil {
-		return true, err
-	}
+	page := k.lines.appendTo(slices.Grow((*bufp)[:0], kept.runs.size), kept.runs)
 	*bufp = page
+	v := k.vary(key)
+	for _, at := range kept.varied {
+		copy(page[at:], v)
+	}
 	if len(token) != len(csrfSlot) { // a token from a cookie of another length
 		return true, sendPage(c, status, page, kept.slots, token)
 	}
@@ -93,42 +100,28 @@ func (k keptPages[K]) keep(key K, page []byte) {
 	if k.pages == nil {
 		return
 	}
-	kept := keptPage{html: bytes.Clone(page), slots: slotsOf(page)}
-	if k.compress {
-		kept.dict = k.dictionary(page)
-		// A copy of exactly its size: Encode allocates for the worst case.
-		// Not EncodeBetter or EncodeBest: they borrow tables of hundreds of
-		// KB to MBs for each page they compress (64 first views at once took
-		// the process past 200 MB), for a page a quarter smaller that
-		// decompressed no faster.
-		if kept.dict != nil {
-			kept.html = bytes.Clone(kept.dict.Encode(nil, page))
-		} else {
-			kept.html = bytes.Clone(s2.Encode(nil, page))
+	if k.lines == nil {
+		k.pages.Add(key, keptPage{html: bytes.Clone(page), slots: slotsOf(page)})
+		return
+	}
+	kept := keptPage{slots: slotsOf(page)}
+	if v := k.vary(key); v != "" {
+		page = bytes.Clone(page)
+		blank := make([]byte, len(v)) // NUL bytes, which no page has
+		for at := 0; ; {
+			i := bytes.Index(page[at:], []byte(v))
+			if i < 0 {
+				break
+			}
+			kept.varied = append(kept.varied, at+i)
+			copy(page[at+i:], blank)
+			at += i + len(v)
 		}
 	}
-	k.pages.Add(key, kept)
-}
-
-// dictionary returns the pages' dictionary, made of page if there is none
-// yet: nil if page cannot be one (MakeDict wants 16 bytes or more).
-func (k keptPages[K]) dictionary(page []byte) *s2.Dict {
-	if dict := k.dict.Load(); dict != nil {
-		return dict
+	var ok bool
+	if kept.runs, ok = k.lines.keep(page); ok {
+		k.pages.Add(key, kept)
 	}
-	dict := s2.MakeDict(bytes.Clone(page), nil) // it keeps the bytes it is given
-	if dict == nil || k.dict.CompareAndSwap(nil, dict) {
-		return dict
-	}
-	return k.dict.Load() // another request's page was first
-}
-
-// decode decompresses the page into dst, when dst is large enough.
-func (p keptPage) decode(dst []byte) ([]byte, error) {
-	if p.dict == nil {
-		return s2.Decode(dst, p.html)
-	}
-	return p.dict.Decode(dst, p.html)
 }
 
 // serve sends the kept page for key, or renders it with render (which gets

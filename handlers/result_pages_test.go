@@ -27,8 +27,8 @@ func withoutToken(t *testing.T, c *client, r response) string {
 
 // A kept result page is byte for byte the page a fresh render sends, in each
 // of its variants: the owner's, someone else's, made under another ruleset,
-// or under a questionnaire that has changed since. The first page kept is
-// the dictionary the others are compressed against.
+// or under a questionnaire that has changed since. They share the lines
+// they have in common, each with its own id put back where it was blanked.
 func TestKeptResultPageIsTheRenderedOne(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "stackfit.db")
 	cfg := handlers.Config{BaseURL: "https://stackfit.example"}
@@ -115,7 +115,7 @@ func (a *testApp) setCreated(id, created string) {
 	}
 }
 
-// The token of a kept page is filled in where its slot was decompressed when
+// The token of a kept page is filled in where its slot was put together when
 // it is as long as the slot, and by a copy of the page when a browser's CSRF
 // cookie holds a token of another length (a cookie is the browser's to
 // send): each way the page is the same, and its token is accepted.

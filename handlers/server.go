@@ -118,12 +118,12 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	steps := cmp.Or(cfg.StepPages, DefaultStepPages)
-	if s.stepPages, err = newKeptPages[stepPageKey]("step", steps, false, s.metrics); err != nil {
+	if s.stepPages, err = newKeptPages[stepPageKey]("step", steps, nil, 0, s.metrics); err != nil {
 		return nil, err
 	}
 	// A few addresses at most (a base URL, or loopback and a LAN name); the
 	// bound keeps made-up Host headers from growing it.
-	if s.homePages, err = newKeptPages[string]("home", min(steps, 8), false, s.metrics); err != nil {
+	if s.homePages, err = newKeptPages[string]("home", min(steps, 8), nil, 0, s.metrics); err != nil {
 		return nil, err
 	}
 	if s.cards, err = newCards(); err != nil {

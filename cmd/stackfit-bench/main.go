@@ -31,6 +31,7 @@ type config struct {
 	burst             int
 	bursts            int
 	label             string // the commit measured, for the report
+	only              string // measure only the endpoints whose name holds this
 }
 
 func main() {
@@ -45,6 +46,7 @@ func main() {
 	flag.IntVar(&c.burst, "burst", 300, "concurrent POST /api/v1/results in one burst")
 	flag.IntVar(&c.bursts, "bursts", 3, "bursts, with the server's memory sampled through them")
 	flag.StringVar(&c.label, "label", "", "what is measured (a commit), printed in the report")
+	flag.StringVar(&c.only, "only", "", "measure only the endpoints whose name contains this `text` (e.g. /r/ to profile result pages)")
 	flag.Parse()
 	if *quick {
 		c.rounds, c.duration = 2, 1500*time.Millisecond

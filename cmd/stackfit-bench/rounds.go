@@ -77,6 +77,10 @@ func runRounds(ctx context.Context, c config, ceiling, sf *process, s *site) ([]
 	if err != nil {
 		return nil, err
 	}
+	eps = slices.DeleteFunc(eps, func(ep endpoint) bool { return !strings.Contains(ep.name, c.only) })
+	if len(eps) == 0 {
+		return nil, fmt.Errorf("no endpoint's name contains %q", c.only)
+	}
 	ceilReq := [][]byte{rawRequest(http.MethodGet, ceiling.addr, "/", nil, "")}
 	// A short warm-up of each, so the first round does not pay for cold caches.
 	load(ctx, ceiling.addr, ceilReq, c.conns, 300*time.Millisecond)
