@@ -1,86 +1,85 @@
-// Package metrics counts what an operator watches stackfit by, for
-// Prometheus (client_golang): requests by route, the store's group commit,
-// the limits that refused someone, and the workshops and streams open.
+// Package metrics counts what an operator watches stackfit by, in
+// Prometheus' text format (VictoriaMetrics/metrics): requests by route, the
+// store's group commit, the limits that refused someone, and the workshops
+// and streams open. It replaced prometheus/client_golang, whose protobuf and
+// collectors made the binary 2.4 MB larger; the kernel maps a binary's
+// pages whole, so that was 2.4 MB of every instance's memory.
 //
 // cmd/stackfit makes one Metrics when --metrics-addr is set and hands it to
 // the store and the handlers; a nil *Metrics is the no-op every method
 // accepts, so nothing is counted, and nothing costs, when metrics are off.
-// There are no globals: each Metrics has its own registry.
+// Each Metrics has its own set; the library's one switch, to write each
+// family's TYPE line (which Prometheus needs to read a histogram as one), is
+// turned on by New.
 package metrics
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	vm "github.com/VictoriaMetrics/metrics"
 )
 
-// Metrics holds stackfit's collectors and the registry they are in.
+// Metrics holds stackfit's metrics and the set they are in.
 type Metrics struct {
-	registry *prometheus.Registry
+	set *vm.Set
 
-	requests  *prometheus.HistogramVec
-	refused   *prometheus.CounterVec
-	results   prometheus.Counter
-	commits   prometheus.Histogram
-	batches   prometheus.Histogram
-	keptPages *prometheus.CounterVec
+	mu        sync.RWMutex
+	requests  map[requestKey]*vm.PrometheusHistogram
+	refused   map[[2]string]*vm.Counter
+	keptPages map[[2]string]*vm.Counter
 
-	// statuses are the status labels, made once: a request is then counted
-	// without an allocation.
-	statuses [600]string
+	results *vm.Counter
+	commits *vm.PrometheusHistogram
+	batches *vm.PrometheusHistogram
 }
 
-// New makes the collectors and registers them, with the Go runtime's and the
-// process's own.
+type requestKey struct {
+	route, method string
+	status        int
+}
+
+var (
+	// From a kept page (well under a millisecond) to a write that waited
+	// out its 8 s deadline.
+	requestBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+	// A commit is an fsync or two: milliseconds on a disk, up to seconds
+	// when another process holds the write lock.
+	commitBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5}
+	// Writes that shared one committed transaction (SQLite's group commit,
+	// at most 64; PostgreSQL: 1).
+	batchBuckets = []float64{1, 2, 4, 8, 16, 32, 64}
+)
+
+// New makes the metrics that exist from the start; those with labels are
+// made when first counted.
 func New() *Metrics {
-	m := &Metrics{registry: prometheus.NewRegistry()}
-	for i := range m.statuses {
-		m.statuses[i] = strconv.Itoa(i)
+	vm.ExposeMetadata(true)
+	set := vm.NewSet()
+	return &Metrics{
+		set:       set,
+		requests:  map[requestKey]*vm.PrometheusHistogram{},
+		refused:   map[[2]string]*vm.Counter{},
+		keptPages: map[[2]string]*vm.Counter{},
+		results:   set.NewCounter("stackfit_results_saved_total"),
+		commits:   set.NewPrometheusHistogramExt("stackfit_store_commit_seconds", commitBuckets),
+		batches:   set.NewPrometheusHistogramExt("stackfit_store_commit_writes", batchBuckets),
 	}
-	m.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "stackfit_http_request_duration_seconds",
-		Help: "Time to answer a request, by route pattern, method and status; its _count is the number of requests.",
-		// From a kept page (well under a millisecond) to a write that
-		// waited out its 8 s deadline.
-		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-	}, []string{"route", "method", "status"})
-	m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "stackfit_refused_total",
-		Help: "Requests refused by a limit (429) or for want of capacity (503), by status and cause.",
-	}, []string{"status", "cause"})
-	m.results = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "stackfit_results_saved_total",
-		Help: "Results saved: from the questionnaire, the API and workshop submissions.",
-	})
-	m.commits = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "stackfit_store_commit_seconds",
-		Help: "Time from BEGIN to a durable COMMIT of one store transaction (SQLite: a group commit).",
-		// A commit is an fsync or two: milliseconds on a disk, up to
-		// seconds when another process holds the write lock.
-		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-	})
-	m.batches = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name:    "stackfit_store_commit_writes",
-		Help:    "Writes that shared one committed transaction (SQLite's group commit, at most 64; PostgreSQL: 1).",
-		Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
-	})
-	m.keptPages = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "stackfit_kept_pages_total",
-		Help: "Pages asked of the kept-page caches, by cache (step, home) and outcome (hit, miss).",
-	}, []string{"cache", "outcome"})
-	m.registry.MustRegister(m.requests, m.refused, m.results, m.commits, m.batches, m.keptPages,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return m
 }
 
-// Handler serves the metrics in Prometheus' text format.
+// Handler serves the metrics in Prometheus' text format, with the Go
+// runtime's and the process's own.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		m.set.WritePrometheus(w)
+		vm.WriteProcessMetrics(w)
+	})
 }
 
 // Request counts an answered request. route is the pattern it matched
@@ -90,15 +89,34 @@ func (m *Metrics) Request(route, method string, status int, took time.Duration) 
 	if m == nil {
 		return
 	}
-	m.requests.WithLabelValues(route, knownMethod(method), m.status(status)).Observe(took.Seconds())
+	key := requestKey{route, knownMethod(method), status}
+	m.mu.RLock()
+	h := m.requests[key]
+	m.mu.RUnlock()
+	if h == nil {
+		h = made(m, m.requests, key, func() *vm.PrometheusHistogram {
+			return m.set.NewPrometheusHistogramExt(fmt.Sprintf(`stackfit_http_request_duration_seconds{route=%s,method=%s,status="%d"}`,
+				quote(key.route), quote(key.method), key.status), requestBuckets)
+		})
+	}
+	h.Update(took.Seconds())
 }
 
-func (m *Metrics) status(code int) string {
-	if code >= 0 && code < len(m.statuses) {
-		return m.statuses[code]
+// made returns the metric of key in series, making it with create if it is
+// not there yet.
+func made[K comparable, V any](m *Metrics, series map[K]V, key K, create func() V) V {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v, ok := series[key]; ok {
+		return v
 	}
-	return strconv.Itoa(code)
+	v := create()
+	series[key] = v
+	return v
 }
+
+// quote writes a label value as the text format wants it.
+func quote(v string) string { return strconv.Quote(v) }
 
 // knownMethod keeps the method label to the methods there are: anything
 // else a client makes up is "other", so it cannot add series.
@@ -120,7 +138,21 @@ func (m *Metrics) Refused(status int, cause string) {
 	if cause == "" {
 		cause = "other"
 	}
-	m.refused.WithLabelValues(m.status(status), cause).Inc()
+	m.count(m.refused, [2]string{strconv.Itoa(status), cause}, `stackfit_refused_total{status=%s,cause=%s}`)
+}
+
+// count adds one to the counter of labels in series, named by format with
+// the labels quoted.
+func (m *Metrics) count(series map[[2]string]*vm.Counter, labels [2]string, format string) {
+	m.mu.RLock()
+	c := series[labels]
+	m.mu.RUnlock()
+	if c == nil {
+		c = made(m, series, labels, func() *vm.Counter {
+			return m.set.NewCounter(fmt.Sprintf(format, quote(labels[0]), quote(labels[1])))
+		})
+	}
+	c.Inc()
 }
 
 // ResultSaved counts a result committed to the database.
@@ -137,8 +169,8 @@ func (m *Metrics) Committed(writes int, took time.Duration) {
 	if m == nil {
 		return
 	}
-	m.batches.Observe(float64(writes))
-	m.commits.Observe(took.Seconds())
+	m.batches.Update(float64(writes))
+	m.commits.Update(took.Seconds())
 }
 
 // KeptPage counts a look in the kept-page cache named cache.
@@ -150,7 +182,7 @@ func (m *Metrics) KeptPage(cache string, hit bool) {
 	if hit {
 		outcome = "hit"
 	}
-	m.keptPages.WithLabelValues(cache, outcome).Inc()
+	m.count(m.keptPages, [2]string{cache, outcome}, `stackfit_kept_pages_total{cache=%s,outcome=%s}`)
 }
 
 // WriteQueue reports, at each scrape, how many writes wait for the store's
@@ -159,21 +191,16 @@ func (m *Metrics) WriteQueue(depth func() int) {
 	if m == nil {
 		return
 	}
-	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "stackfit_store_write_queue",
-		Help: "Writes waiting in the queue for the store's one writer.",
-	}, func() float64 { return float64(depth()) }))
+	m.set.NewGauge("stackfit_store_write_queue", func() float64 { return float64(depth()) })
 }
 
-// Streams reports, at each scrape, how many event streams are open.
+// Streams reports, at each scrape, how many event streams are open: boards,
+// presenter views, participants' pages, API watchers.
 func (m *Metrics) Streams(open func() int) {
 	if m == nil {
 		return
 	}
-	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "stackfit_event_streams_open",
-		Help: "Live event streams open (boards, presenter views, participants' pages, API watchers).",
-	}, func() float64 { return float64(open()) }))
+	m.set.NewGauge("stackfit_event_streams_open", func() float64 { return float64(open()) })
 }
 
 // Workshops are the counts asked of the database at each scrape.
@@ -182,6 +209,10 @@ type Workshops struct {
 	Participants int // in workshops not closed
 }
 
+// scrapeTimeout bounds the counting query, so a scrape answers while the
+// database is busy (the metrics then say so by their absence).
+const scrapeTimeout = 2 * time.Second
+
 // CountWorkshops reports the open workshops and their participants, asking
 // count at each scrape: the database is the one place that knows them
 // across restarts.
@@ -189,37 +220,14 @@ func (m *Metrics) CountWorkshops(count func(ctx context.Context) (Workshops, err
 	if m == nil {
 		return
 	}
-	m.registry.MustRegister(&workshopCollector{count: count})
-}
-
-var (
-	openDesc = prometheus.NewDesc("stackfit_workshops_open",
-		"Workshops not closed.", nil, nil)
-	participantsDesc = prometheus.NewDesc("stackfit_workshop_participants",
-		"Participants in workshops not closed.", nil, nil)
-)
-
-type workshopCollector struct {
-	count func(ctx context.Context) (Workshops, error)
-}
-
-func (c *workshopCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- openDesc
-	ch <- participantsDesc
-}
-
-// scrapeTimeout bounds the counting query, so a scrape answers while the
-// database is busy (the metrics then say so by their absence).
-const scrapeTimeout = 2 * time.Second
-
-func (c *workshopCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
-	defer cancel()
-	w, err := c.count(ctx)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(openDesc, err)
-		return
-	}
-	ch <- prometheus.MustNewConstMetric(openDesc, prometheus.GaugeValue, float64(w.Open))
-	ch <- prometheus.MustNewConstMetric(participantsDesc, prometheus.GaugeValue, float64(w.Participants))
+	m.set.RegisterMetricsWriter(func(w io.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+		defer cancel()
+		n, err := count(ctx)
+		if err != nil {
+			return
+		}
+		vm.WriteGaugeUint64(w, "stackfit_workshops_open", uint64(n.Open))
+		vm.WriteGaugeUint64(w, "stackfit_workshop_participants", uint64(n.Participants))
+	})
 }
