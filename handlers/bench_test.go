@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"stackfit"
@@ -29,7 +30,7 @@ func benchServer(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset)) (http.H
 }
 
 // benchServerCounted is benchServer counting in m (nil: metrics off).
-func benchServerCounted(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset), m *metrics.Metrics) (http.Handler, *rules.Ruleset) {
+func benchServerCounted(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset), m *metrics.Metrics, opts ...stackfit.Option) (http.Handler, *rules.Ruleset) {
 	b.Helper()
 	dbPath := filepath.Join(b.TempDir(), "stackfit.db")
 	rs, err := rules.Builtin()
@@ -51,7 +52,7 @@ func benchServerCounted(b *testing.B, seed func(db *sql.DB, rs *rules.Ruleset), 
 		db.Close()
 	}
 	h, err := handlers.New(handlers.Config{
-		App:         stackfit.New(rs, st, hub),
+		App:         stackfit.New(rs, st, hub, opts...),
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		SessionKeys: testKeys,
 		Metrics:     m,
@@ -108,6 +109,35 @@ func BenchmarkResultPage(b *testing.B) {
 	b.ResetTimer()
 	for n := 0; b.Loop(); n++ {
 		serve(b, h, httptest.NewRequest(http.MethodGet, "/r/"+ids[order[(n*7919)%results]], nil), http.StatusOK)
+	}
+}
+
+// BenchmarkCreateResult is one of the burst's requests, POST
+// /api/v1/results, with the per-address limits off as in scripts/bench: its
+// bytes allocated are what 300 of them at once hold until the collector
+// runs.
+func BenchmarkCreateResult(b *testing.B) {
+	h, rs := benchServerCounted(b, nil, nil, stackfit.WithLimits(stackfit.Limits{Off: true}))
+	rng := rand.New(rand.NewPCG(3, 4))
+	bodies := make([]string, 100)
+	for i := range bodies {
+		answers := map[string]any{}
+		for _, q := range rs.Questions() {
+			pick := q.Options[rng.IntN(len(q.Options))].ID
+			if q.Multiple {
+				answers[q.ID] = []string{pick}
+			} else {
+				answers[q.ID] = pick
+			}
+		}
+		body, _ := json.Marshal(map[string]any{"answers": answers})
+		bodies[i] = string(body)
+	}
+	b.ReportAllocs()
+	for n := 0; b.Loop(); n++ {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/results", strings.NewReader(bodies[n%len(bodies)]))
+		req.Header.Set("Content-Type", "application/json")
+		serve(b, h, req, http.StatusCreated)
 	}
 }
 
