@@ -13,14 +13,14 @@ import (
 	"fmt"
 	"io/fs"
 	"math/bits"
-	"mime"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"stackfit/static/internal/assetfile"
 )
 
 //go:embed css/*.css js/*.js vendor/*.js img/*
@@ -62,11 +62,8 @@ func load() (*Assets, error) {
 			return err
 		}
 		sum := sha256.Sum256(body)
-		as := &asset{name: p, hash: hex.EncodeToString(sum[:])[:10], body: body, mimeType: mime.TypeByExtension(path.Ext(p))}
-		if as.mimeType == "" {
-			as.mimeType = "application/octet-stream"
-		}
-		if strings.HasPrefix(as.mimeType, "text/") || strings.Contains(as.mimeType, "javascript") || strings.Contains(as.mimeType, "svg") {
+		as := &asset{name: p, hash: hex.EncodeToString(sum[:])[:10], body: body, mimeType: assetfile.MimeType(p)}
+		if assetfile.Compressible(as.mimeType) {
 			as.gzipped = smaller(body, gzipped(body))
 			as.brotlied = smaller(body, brotlied(body))
 		}
