@@ -1,9 +1,8 @@
 // Command brotligen writes the brotli copies of stackfit's static files to
 // static/br, each named by the hash of its content (assetfile.BrotliPath),
 // and removes those of files that changed or went. `go generate ./static`
-// runs it. Compressing at build time keeps the brotli encoder out of the
-// server: it added 0.84 MB to the binary, and 20 MB of heap and a quarter
-// second of CPU to every start.
+// runs it, so that the server need not link brotli (see brotliCopies in
+// static.go).
 package main
 
 import (
