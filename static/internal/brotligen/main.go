@@ -76,8 +76,8 @@ func copies(dir string) (map[string][]byte, error) {
 }
 
 // compress is brotli at its best quality, with a window only as large as
-// the file: a larger one gains nothing and makes the encoder, and the
-// browser's decoder, allocate it (the default is 4 MB).
+// the file: a larger one gains nothing on it, and the encoder allocates for
+// its window (4 MB by default).
 func compress(body []byte) []byte {
 	var buf bytes.Buffer
 	lgwin := min(max(bits.Len(uint(len(body))), 10), 24)
