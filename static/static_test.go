@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/andybalholm/brotli"
+
+	"stackfit/static/internal/assetfile"
 )
 
 func mustLoad(tb testing.TB) *Assets {
@@ -93,6 +99,50 @@ func TestCompressedCopiesAreSmaller(t *testing.T) {
 	}
 }
 
+// TestBrotliCopies: every asset gzip shrinks goes brotli too (whose framing
+// is smaller still), from a generated copy that decodes to the file.
+func TestBrotliCopies(t *testing.T) {
+	a := mustLoad(t)
+	for _, name := range slices.Sorted(maps.Keys(a.byName)) {
+		as := a.byName[name]
+		t.Run(name, func(t *testing.T) {
+			switch {
+			case as.brotlied == nil && as.gzipped != nil:
+				t.Fatalf("no brotli copy (%s) in the binary: run go generate ./static", assetfile.BrotliPath(as.body))
+			case as.brotlied == nil:
+				return
+			case !assetfile.Compressible(as.mimeType):
+				t.Fatalf("a brotli copy of a %s file", as.mimeType)
+			}
+			if got := decode(t, "br", as.brotlied); !bytes.Equal(got, as.body) {
+				t.Errorf("the brotli copy decodes to %d bytes that are not the file's %d: run go generate ./static", len(got), len(as.body))
+			}
+		})
+	}
+}
+
+// TestNoOrphanBrotliCopies: every embedded copy is of a current asset, and
+// none is served as an asset itself.
+func TestNoOrphanBrotliCopies(t *testing.T) {
+	a := mustLoad(t)
+	current := map[string]bool{}
+	for name, as := range a.byName {
+		current[assetfile.BrotliPath(as.body)] = true
+		if strings.HasPrefix(name, assetfile.BrotliDir+"/") {
+			t.Errorf("%s is served as an asset", name)
+		}
+	}
+	copies, err := fs.Glob(brotliCopies, assetfile.BrotliDir+"/*.br")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range copies {
+		if !current[name] {
+			t.Errorf("static/%s is the copy of no current asset: run go generate ./static", name)
+		}
+	}
+}
+
 func FuzzAccepts(f *testing.F) {
 	for _, s := range []string{"", "gzip", "br;q=0, gzip", "gzip, deflate, br, zstd", ";;,,q=0", "br ; q=0.5"} {
 		f.Add(s)
@@ -108,8 +158,9 @@ func FuzzAccepts(f *testing.F) {
 	})
 }
 
-// BenchmarkLoad compresses every asset, as the server does at start, and
-// reports their total size raw, in gzip and in brotli.
+// BenchmarkLoad loads every asset, as the server does at start (gzip, and
+// the brotli copies made by go generate), and reports their total size raw,
+// in gzip and in brotli.
 func BenchmarkLoad(b *testing.B) {
 	var a *Assets
 	for b.Loop() {

@@ -254,7 +254,7 @@ func (c *serveConfig) serve(ctx context.Context, rs *rules.Ruleset, stdout io.Wr
 		return err
 	}
 	// Starting borrows memory it then drops: the migrations' parser (goose)
-	// takes 4 MB buffers, the static files are compressed at brotli's best.
+	// takes 4 MB buffers, as does gzipping the static files at gzip's best.
 	// Give it back now rather than over the next minutes, so what the server
 	// holds is what it uses.
 	debug.FreeOSMemory()
