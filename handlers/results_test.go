@@ -47,6 +47,12 @@ func TestResultFlow(t *testing.T) {
 	other := app.client()
 	shared := other.get(path)
 	mustContain(t, shared.body, "Someone shared this result with you", "Start from these answers", "Take the questionnaire yourself")
+	// Each answer's button is named by its word and its question, which the
+	// page writes once, in the list: "Change" alone would name them all alike.
+	for _, q := range app.rules.Questions() {
+		mustContain(t, shared.body, `<dt id="ans-`+q.ID+`">`+html.EscapeString(q.Text)+`</dt>`,
+			`id="chg-`+q.ID+`" aria-labelledby="chg-`+q.ID+` ans-`+q.ID+`">Change</button>`)
+	}
 	r := other.post(path+"/start", url.Values{"q": {"deadline"}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/q/delivery#q-deadline" {
 		t.Fatalf("start: status %d, Location %q", r.status, r.header.Get("Location"))
