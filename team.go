@@ -52,6 +52,11 @@ func (c *teamCache) get(ctx context.Context, code string, version uint64, read f
 	}
 	key := code + "@" + strconv.FormatUint(version, 10)
 	v, err, _ := c.flight.Do(key, func() (any, error) {
+		// A page that missed the cache just before another's tally was
+		// kept, and came here just after that flight ended, finds it now.
+		if t, ok := c.lookup(code, version); ok {
+			return t, nil
+		}
 		// The pages waiting on this tally must not fail because the
 		// first of them went away.
 		t, err := read(context.WithoutCancel(ctx), code)
