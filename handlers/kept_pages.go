@@ -105,11 +105,11 @@ func (k keptPages[K]) keep(key K, page []byte) {
 		return
 	}
 	kept := keptPage{slots: slotsOf(page)}
-	if v := k.vary(key); v != "" {
+	if v := []byte(k.vary(key)); len(v) > 0 {
 		page = bytes.Clone(page)
 		blank := make([]byte, len(v)) // NUL bytes, which no page has
 		for at := 0; ; {
-			i := bytes.Index(page[at:], []byte(v))
+			i := bytes.Index(page[at:], v)
 			if i < 0 {
 				break
 			}

@@ -96,7 +96,7 @@ func (m *Metrics) Request(route, method string, status int, took time.Duration) 
 	if h == nil {
 		h = made(m, m.requests, key, func() *vm.PrometheusHistogram {
 			return m.set.NewPrometheusHistogramExt(fmt.Sprintf(`stackfit_http_request_duration_seconds{route=%s,method=%s,status="%d"}`,
-				quote(key.route), quote(key.method), key.status), requestBuckets)
+				strconv.Quote(key.route), strconv.Quote(key.method), key.status), requestBuckets)
 		})
 	}
 	h.Update(took.Seconds())
@@ -114,9 +114,6 @@ func made[K comparable, V any](m *Metrics, series map[K]V, key K, create func() 
 	series[key] = v
 	return v
 }
-
-// quote writes a label value as the text format wants it.
-func quote(v string) string { return strconv.Quote(v) }
 
 // knownMethod keeps the method label to the methods there are: anything
 // else a client makes up is "other", so it cannot add series.
@@ -149,7 +146,7 @@ func (m *Metrics) count(series map[[2]string]*vm.Counter, labels [2]string, form
 	m.mu.RUnlock()
 	if c == nil {
 		c = made(m, series, labels, func() *vm.Counter {
-			return m.set.NewCounter(fmt.Sprintf(format, quote(labels[0]), quote(labels[1])))
+			return m.set.NewCounter(fmt.Sprintf(format, strconv.Quote(labels[0]), strconv.Quote(labels[1])))
 		})
 	}
 	c.Inc()
