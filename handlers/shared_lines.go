@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 )
 
@@ -44,7 +45,8 @@ func (r run) length() int { return int(r & runMax) }
 
 // newSharedLines holds up to limit bytes of lines.
 func newSharedLines(limit int) *sharedLines {
-	return &sharedLines{lines: map[string]run{}, blocks: make([][]byte, max(1, limit/linesBlock))}
+	// Fewer blocks than ownBlock, the number that marks a page's own lines.
+	return &sharedLines{lines: map[string]run{}, blocks: make([][]byte, min(max(1, limit/linesBlock), ownBlock))}
 }
 
 // keptRuns is a page kept in sharedLines: its runs in order, the lines it
@@ -64,8 +66,6 @@ func (s *sharedLines) keep(page []byte) (keptRuns, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kept := keptRuns{size: len(page)}
-	var spans []run
-	own := 0
 	for rest := page; len(rest) > 0; {
 		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -77,18 +77,9 @@ func (s *sharedLines) keep(page []byte) (keptRuns, bool) {
 			r, ok = s.hold(line)
 		}
 		if !ok {
-			r = newRun(ownBlock, own, len(line))
-			own += len(line)
+			r = newRun(ownBlock, len(kept.own), len(line))
+			kept.own = append(kept.own, line...)
 		}
-		spans = append(spans, r)
-	}
-	kept.own = make([]byte, 0, own)
-	at := 0
-	for _, r := range spans {
-		if r.block() == ownBlock {
-			kept.own = append(kept.own, page[at:at+r.length()]...)
-		}
-		at += r.length()
 		if n := len(kept.runs); n > 0 && kept.runs[n-1].block() == r.block() &&
 			kept.runs[n-1].offset()+kept.runs[n-1].length() == r.offset() {
 			last := kept.runs[n-1]
@@ -97,7 +88,9 @@ func (s *sharedLines) keep(page []byte) (keptRuns, bool) {
 		}
 		kept.runs = append(kept.runs, r)
 	}
-	kept.runs = append([]run(nil), kept.runs...) // no spare capacity kept
+	// Copies of their size: a thousand pages hold these, and append's
+	// spare capacity would stay with each.
+	kept.runs, kept.own = slices.Clone(kept.runs), slices.Clone(kept.own)
 	return kept, true
 }
 
@@ -123,8 +116,8 @@ func (s *sharedLines) hold(line []byte) (run, bool) {
 	return r, true
 }
 
-// appendTo appends the page to dst. The blocks it reads were filled before
-// the page was kept, and are only appended to since.
+// appendTo appends the page to dst. The bytes it reads were written before
+// the page was kept; a block is written since only past them.
 func (s *sharedLines) appendTo(dst []byte, k keptRuns) []byte {
 	for _, r := range k.runs {
 		from := k.own
